@@ -1,0 +1,3 @@
+from .fashion_mnist import FashionMNISTDataset, read_idx, resize_images
+
+__all__ = ['FashionMNISTDataset', 'read_idx', 'resize_images']

@@ -1,0 +1,162 @@
+"""Sample and reconstruction grids of auto-encoding GANs during training."""
+import math
+from typing import Optional, Sequence
+
+import numpy as np
+import torch
+from mmengine.dataset import pseudo_collate
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+
+from mmagic.registry import HOOKS
+
+
+def make_grid(images: torch.Tensor, nrow: int, value_range=(-1.0, 1.0),
+              padding: int = 2) -> np.ndarray:
+    """Tile images into one uint8 RGB picture.
+
+    Args:
+        images: (N, C, H, W) with C in {1, 3}, values in ``value_range``.
+        nrow: Images per row.
+        value_range: The range mapped to [0, 255]; values outside are clipped.
+        padding: Pixels of black between tiles.
+
+    Returns:
+        np.ndarray: (H', W', 3) uint8, RGB.
+    """
+    if images.dim() != 4 or images.shape[1] not in (1, 3):
+        raise ValueError(f'make_grid expects (N, 1|3, H, W), got '
+                         f'{tuple(images.shape)}')
+    low, high = value_range
+    imgs = ((images.detach().float().cpu() - low) / (high - low)).clamp(0, 1)
+    if imgs.shape[1] == 1:
+        imgs = imgs.expand(-1, 3, -1, -1)
+    n, _, h, w = imgs.shape
+    ncol = math.ceil(n / nrow)
+    grid = torch.zeros(3, ncol * (h + padding) + padding,
+                       nrow * (w + padding) + padding)
+    for i in range(n):
+        r, c = divmod(i, nrow)
+        top, left = padding + r * (h + padding), padding + c * (w + padding)
+        grid[:, top:top + h, left:left + w] = imgs[i]
+    return (grid.permute(1, 2, 0).numpy() * 255 + 0.5).astype(np.uint8)
+
+
+@HOOKS.register_module()
+class AutoEncodingVisHook(Hook):
+    """Write a sample grid and a data-vs-reconstruction grid every N iters.
+
+    The samples come from a fixed noise batch, the reconstructions from a
+    fixed batch of training images, so consecutive grids are comparable (the
+    "training reconstructions" figures of the alpha-GAN paper). Pictures go
+    through the runner's visualizer, i.e. to every configured vis backend
+    (MMagic's ``VisBackend`` writes PNGs under ``<work_dir>/<timestamp>/
+    vis_data/vis_image``; ``TensorboardVisBackend`` to TensorBoard).
+
+    The reconstruction grid interleaves rows: a row of data, then the row of
+    its reconstructions, and so on.
+
+    Args:
+        interval: Write every ``interval`` training iterations (and after the
+            last one).
+        num_samples: Images in the sample grid.
+        num_recons: Images in the reconstruction grid (taken from the start
+            of the training set, in order).
+        nrow: Images per row in both grids.
+        seed: Seed of the fixed noise.
+        sample_model: ``'orig'`` or ``'ema'`` generator.
+        value_range: Range of the generator's outputs.
+    """
+
+    priority = 'LOW'
+
+    def __init__(self,
+                 interval: int = 500,
+                 num_samples: int = 64,
+                 num_recons: int = 32,
+                 nrow: int = 8,
+                 seed: int = 2017,
+                 sample_model: str = 'orig',
+                 value_range: Sequence[float] = (-1.0, 1.0)):
+        for key, val in (('interval', interval), ('num_samples', num_samples),
+                         ('num_recons', num_recons), ('nrow', nrow)):
+            if not isinstance(val, int) or val < 1:
+                raise ValueError(f'AutoEncodingVisHook: {key} must be a '
+                                 f'positive int, got {val!r}')
+        if sample_model not in ('orig', 'ema'):
+            raise ValueError(f"AutoEncodingVisHook: sample_model must be "
+                             f"'orig' or 'ema', got {sample_model!r}")
+        self.interval = interval
+        self.num_samples = num_samples
+        self.num_recons = num_recons
+        self.nrow = nrow
+        self.seed = seed
+        self.sample_model = sample_model
+        self.value_range = tuple(value_range)
+        self._noise: Optional[torch.Tensor] = None
+        self._batch = None
+
+    @staticmethod
+    def _model(runner):
+        model = runner.model
+        return model.module if is_model_wrapper(model) else model
+
+    def before_train(self, runner) -> None:
+        model = self._model(runner)
+        if not (hasattr(model, 'reconstruct')
+                and hasattr(model, 'real_images')):
+            raise ValueError(
+                f'AutoEncodingVisHook needs a model with an encoder '
+                f'(a reconstruct() method); {type(model).__name__} has none. '
+                f"Use MMagic's VisualizationHook for plain GANs.")
+        gen = torch.Generator().manual_seed(self.seed)
+        self._noise = torch.randn(
+            self.num_samples, model.noise_size, generator=gen)
+        dataset = runner.train_dataloader.dataset
+        if len(dataset) < self.num_recons:
+            raise ValueError(f'AutoEncodingVisHook: num_recons='
+                             f'{self.num_recons} but the training set holds '
+                             f'{len(dataset)} images')
+        self._batch = pseudo_collate(
+            [dataset[i] for i in range(self.num_recons)])
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None) -> None:
+        if self.every_n_train_iters(runner, self.interval) or \
+                self.is_last_train_iter(runner):
+            self.draw(runner, runner.iter + 1)
+
+    @torch.no_grad()
+    def draw(self, runner, step: int) -> None:
+        """Compute and write both grids for training iteration ``step``."""
+        model = self._model(runner)
+        was_training = model.training
+        model.eval()
+        try:
+            if self.sample_model == 'ema':
+                gen = model.generator_ema
+            else:
+                gen = model.generator.module if is_model_wrapper(
+                    model.generator) else model.generator
+            samples = gen(noise=self._noise.to(model.device),
+                          return_noise=False)
+            if isinstance(samples, dict):
+                samples = samples['fake_img']
+            real = model.real_images(self._batch)
+            recon = model.reconstruct(real, sample_model=self.sample_model)
+        finally:
+            model.train(was_training)
+        rows = []
+        for start in range(0, real.shape[0], self.nrow):
+            rows += [real[start:start + self.nrow],
+                     recon[start:start + self.nrow]]
+        interleaved = torch.cat(rows)
+        vis = runner.visualizer
+        vis.add_image(
+            'samples',
+            make_grid(samples, self.nrow, self.value_range),
+            step=step)
+        vis.add_image(
+            'data_vs_reconstruction',
+            make_grid(interleaved, self.nrow, self.value_range),
+            step=step)

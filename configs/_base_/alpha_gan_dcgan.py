@@ -1,0 +1,42 @@
+# alpha-GAN with MMagic's DCGAN generator and image discriminator, plus the
+# plugin's encoder and code discriminator, on MMagic's GAN runtime. Leaves set
+# scale, channels and widths (paper-sized 64x64 networks here).
+_base_ = ['mmagic::_base_/gen_default_runtime.py']
+
+custom_imports = dict(imports=['alpha_gan_plugin'], allow_failed_imports=False)
+
+latent_size = 100
+model = dict(
+    type='AlphaGAN',
+    noise_size=latent_size,
+    data_preprocessor=dict(type='DataPreprocessor'),
+    generator=dict(type='DCGANGenerator', output_scale=64, base_channels=1024),
+    discriminator=dict(
+        type='DCGANDiscriminator',
+        input_scale=64,
+        output_scale=4,
+        out_channels=1,
+        base_channels=128),
+    encoder=dict(
+        type='AlphaGANEncoder',
+        input_scale=64,
+        base_channels=128,
+        noise_size=0),
+    code_discriminator=dict(
+        type='CodeDiscriminator', hidden_channels=750, num_layers=3),
+    loss_config=dict(
+        rec_weight=1.0,
+        image_adv_weight=1.0,
+        code_adv_weight=1.0,
+        image_adv_form='nonsaturating',
+        code_adv_form='ratio'),
+    train_schedule=dict(
+        encoder=1, generator=2, discriminator=1, code_discriminator=1))
+
+adam = dict(type='Adam', lr=2e-4, betas=(0.5, 0.999))
+optim_wrapper = dict(
+    constructor='MultiOptimWrapperConstructor',
+    encoder=dict(optimizer=adam),
+    generator=dict(optimizer=adam),
+    discriminator=dict(optimizer=adam),
+    code_discriminator=dict(optimizer=adam))

@@ -1,0 +1,33 @@
+# alpha-GAN on Fashion-MNIST 32x32 (gray), widths sized for 2 CPU cores.
+# The README's main job:  python tools/train.py configs/alpha_gan_fashion_mnist.py
+_base_ = [
+    './_base_/alpha_gan_dcgan.py',
+    './_base_/fashion_mnist_32x32.py',
+]
+
+latent_size = 64
+model = dict(
+    noise_size=latent_size,
+    data_preprocessor=dict(mean=[127.5], std=[127.5]),
+    generator=dict(output_scale=32, out_channels=1, base_channels=128),
+    discriminator=dict(input_scale=32, in_channels=1, base_channels=32),
+    encoder=dict(input_scale=32, in_channels=1, base_channels=32),
+    code_discriminator=dict(hidden_channels=256, num_layers=3),
+    loss_config=dict(rec_weight=10.0))
+
+train_cfg = dict(max_iters=3000, val_interval=1000)
+
+custom_hooks = [
+    dict(type='AutoEncodingVisHook', interval=500, num_samples=64,
+         num_recons=32, nrow=8)
+]
+default_hooks = dict(
+    logger=dict(interval=50),
+    checkpoint=dict(interval=1000, max_keep_ckpts=3))
+
+metrics = [
+    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=1000,
+         sample_model='orig'),
+]
+val_evaluator = dict(metrics=metrics)
+test_evaluator = dict(metrics=metrics)

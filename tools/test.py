@@ -1,0 +1,71 @@
+"""Evaluate a trained MMagic model's checkpoint with its test_evaluator.
+
+Usage:
+    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out FILE.json]
+        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
+"""
+import argparse
+import json
+import os
+import os.path as osp
+
+from _common import apply_common_settings, ensure_importable
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Test a model with MMagic')
+    parser.add_argument('config', help='config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='where logs go')
+    parser.add_argument('--out', help='write the metrics to this JSON file')
+    parser.add_argument(
+        '--cfg-options', nargs='+', default={}, metavar='KEY=VALUE',
+        help='override config keys')
+    parser.add_argument('--launcher', default='none',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'])
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.cfg_options:
+        from mmengine.config import DictAction
+        action = DictAction(option_strings=[], dest='cfg_options')
+        ns = argparse.Namespace()
+        action(parser, ns, args.cfg_options)
+        args.cfg_options = ns.cfg_options
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    ensure_importable()
+    from mmengine.config import Config
+    from mmengine.dist import get_rank
+    from mmengine.runner import Runner
+
+    for path, what in ((args.config, 'config'), (args.checkpoint,
+                                                 'checkpoint')):
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'{what} file {path!r} not found')
+    if args.out and osp.exists(args.out):
+        raise ValueError(f'--out {args.out!r} exists; choose a new file name '
+                         f'(results are never written over)')
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    apply_common_settings(cfg, args)
+    cfg.load_from = args.checkpoint
+    cfg.resume = False
+
+    runner = Runner.from_cfg(cfg)
+    metrics = runner.test()
+    if args.out and get_rank() == 0:
+        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        tmp = args.out + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump({k: float(v) if hasattr(v, '__float__') else v
+                       for k, v in metrics.items()}, f, indent=2)
+        os.replace(tmp, args.out)
+    return metrics
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,105 @@
+"""Train an MMagic model (alpha-GAN or any MMagic GAN) with mmengine's Runner.
+
+Usage:
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]]
+        [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi] [--amp]
+"""
+import argparse
+import glob
+import os.path as osp
+
+from _common import apply_common_settings, ensure_importable
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Train a model with MMagic')
+    parser.add_argument('config', help='config file path')
+    parser.add_argument('--work-dir', help='where logs and checkpoints go '
+                        '(default: work_dirs/<config name>)')
+    parser.add_argument(
+        '--resume', nargs='?', const='auto', default=None, metavar='CKPT',
+        help='resume from CKPT, or with no value from the latest checkpoint '
+        'in the work dir (a fresh start if it holds none)')
+    parser.add_argument(
+        '--overwrite', action='store_true',
+        help='start a fresh run in a work dir that already holds checkpoints '
+        '(they are overwritten as the new run saves its own)')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision (needs a GPU)')
+    parser.add_argument(
+        '--cfg-options', nargs='+', default={}, metavar='KEY=VALUE',
+        help='override config keys, e.g. train_cfg.max_iters=100')
+    parser.add_argument('--launcher', default='none',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'])
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.cfg_options:
+        from mmengine.config import DictAction
+        action = DictAction(option_strings=[], dest='cfg_options')
+        ns = argparse.Namespace()
+        action(parser, ns, args.cfg_options)
+        args.cfg_options = ns.cfg_options
+    return args
+
+
+def _enable_amp(cfg):
+    import torch
+    if not torch.cuda.is_available():
+        raise ValueError('--amp needs a CUDA GPU: mmengine\'s AmpOptimWrapper '
+                         'does not run on CPU. Drop --amp here.')
+    optim = cfg.optim_wrapper
+    if 'constructor' in optim and optim.get('constructor') == \
+            'MultiOptimWrapperConstructor':
+        for key, sub in optim.items():
+            if isinstance(sub, dict) and 'optimizer' in sub:
+                sub['type'] = 'AmpOptimWrapper'
+                sub.setdefault('loss_scale', 'dynamic')
+    else:
+        optim['type'] = 'AmpOptimWrapper'
+        optim.setdefault('loss_scale', 'dynamic')
+
+
+def _has_checkpoints(work_dir):
+    return osp.isfile(osp.join(work_dir, 'last_checkpoint')) or bool(
+        glob.glob(osp.join(work_dir, '*.pth')))
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    ensure_importable()
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    if not osp.isfile(args.config):
+        raise FileNotFoundError(f'config file {args.config!r} not found')
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    apply_common_settings(cfg, args)
+
+    if args.resume is not None and args.overwrite:
+        raise ValueError('--resume and --overwrite contradict each other; '
+                         'pass one of them')
+    if args.resume == 'auto':
+        cfg.resume = True
+        cfg.load_from = None
+    elif args.resume is not None:
+        if not osp.isfile(args.resume):
+            raise FileNotFoundError(f'--resume checkpoint {args.resume!r} not '
+                                    f'found')
+        cfg.resume = True
+        cfg.load_from = args.resume
+    elif _has_checkpoints(cfg.work_dir) and not args.overwrite:
+        raise ValueError(
+            f'work dir {cfg.work_dir!r} already holds checkpoints of another '
+            f'run. Continue it with --resume, choose another --work-dir, or '
+            f'pass --overwrite to start afresh there.')
+    if args.amp:
+        _enable_amp(cfg)
+
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
