@@ -204,6 +204,11 @@ class FashionMNISTDataset(BaseDataset):
                 f'Fashion-MNIST files disagree: images {images.shape} from '
                 f'{img_path}, labels {labels.shape} from {label_path}')
         if self.num_images is not None:
+            if self.num_images > len(images):
+                raise ValueError(
+                    f'FashionMNISTDataset: num_images={self.num_images} but '
+                    f'{img_path} holds only {len(images)} images; lower '
+                    f'num_images or set it to None')
             images = images[:self.num_images]
             labels = labels[:self.num_images]
         self._images = resize_images(images, self.image_size, self.channels)

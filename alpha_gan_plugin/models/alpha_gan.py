@@ -427,34 +427,58 @@ class AlphaGAN(BaseGAN):
         curr_iter = MessageHub.get_current_instance().get_info('iter', 0)
         log_vars: Dict[str, Tensor] = {}
         for name, steps in self.train_schedule.items():
-            network = getattr(self, name)
-            wrapper = optim_wrapper[name]
-            others = [getattr(self, n) for n in NETWORKS if n != name]
-            set_requires_grad(others, False)
-            phase_logs: List[Dict[str, Tensor]] = []
-            self._active_phase = name
-            try:
-                for _ in range(steps):
-                    with wrapper.optim_context(network):
-                        losses = self._phase_losses(name, real)
-                        loss, logs = self.parse_losses(losses)
-                    if not torch.isfinite(loss):
-                        raise FloatingPointError(
-                            f'alpha-GAN diverged: the {name} loss is '
-                            f'{loss.item()} at iteration {curr_iter + 1} '
-                            f'({ {k: float(v) for k, v in losses.items()} }); '
-                            f'no update was applied. Resume from the last '
-                            f'checkpoint in the work dir with a lower '
-                            f'learning rate for {name}.')
-                    wrapper.update_params(loss)
-                    logs.pop('loss', None)
-                    phase_logs.append(logs)
-            finally:
-                set_requires_grad(others, True)
-                self._active_phase = None
-            log_vars.update(self.gather_log_vars(phase_logs))
+            log_vars.update(
+                self.train_phase(name, real, optim_wrapper[name], steps,
+                                 curr_iter))
         self._update_ema(curr_iter)
         return log_vars
+
+    def train_phase(self,
+                    name: str,
+                    real: Tensor,
+                    wrapper,
+                    steps: int = 1,
+                    curr_iter: int = 0) -> Dict[str, Tensor]:
+        """Update one network ``steps`` times with the others frozen.
+
+        Args:
+            name: One of :data:`NETWORKS`.
+            real: Preprocessed real images (N, C, H, W).
+            wrapper: The ``OptimWrapper`` of that network.
+            steps: Number of updates.
+            curr_iter: Training iteration, for error messages.
+
+        Returns:
+            dict: The phase's losses, averaged over its steps.
+        """
+        if name not in NETWORKS:
+            raise ValueError(f'unknown network {name!r}; use one of '
+                             f'{NETWORKS}')
+        network = getattr(self, name)
+        others = [getattr(self, n) for n in NETWORKS if n != name]
+        set_requires_grad(others, False)
+        self._active_phase = name
+        phase_logs: List[Dict[str, Tensor]] = []
+        try:
+            for _ in range(steps):
+                with wrapper.optim_context(network):
+                    losses = self._phase_losses(name, real)
+                    loss, logs = self.parse_losses(losses)
+                if not torch.isfinite(loss):
+                    raise FloatingPointError(
+                        f'alpha-GAN diverged: the {name} loss is '
+                        f'{loss.item()} at iteration {curr_iter + 1} '
+                        f'({ {k: float(v) for k, v in losses.items()} }); no '
+                        f'update was applied. Resume from the last checkpoint '
+                        f'in the work dir with a lower learning rate for '
+                        f'{name}.')
+                wrapper.update_params(loss)
+                logs.pop('loss', None)
+                phase_logs.append(logs)
+        finally:
+            set_requires_grad(others, True)
+            self._active_phase = None
+        return self.gather_log_vars(phase_logs)
 
     def _update_ema(self, curr_iter: int) -> None:
         if not self.with_ema_gen:

@@ -1,0 +1,100 @@
+"""Each alpha-GAN loss term against values computed by hand."""
+import math
+
+import pytest
+import torch
+
+from alpha_gan_plugin.models import losses as L
+
+
+def sig(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+LOGITS = [2.0, -1.0, 0.5, -3.0]
+
+
+def test_reconstruction_l1_by_hand():
+    real = torch.tensor([[[[1.0, -1.0], [0.5, 0.0]]]])
+    recon = torch.tensor([[[[0.5, -1.0], [-0.5, 0.25]]]])
+    # |0.5| + 0 + |1.0| + |0.25| over 4 elements
+    assert L.reconstruction_l1(real, recon).item() == pytest.approx(0.4375)
+    with pytest.raises(ValueError, match='shapes differ'):
+        L.reconstruction_l1(real, recon[..., :1])
+
+
+def test_ratio_form_is_minus_log_density_ratio():
+    logits = torch.tensor(LOGITS)
+    expected = sum(-math.log(sig(x) / (1 - sig(x))) for x in LOGITS) / 4
+    assert L.adversarial_loss(logits, 'ratio').item() == pytest.approx(
+        expected, abs=1e-6)
+
+
+def test_nonsaturating_form_is_minus_log_d():
+    logits = torch.tensor(LOGITS)
+    expected = sum(-math.log(sig(x)) for x in LOGITS) / 4
+    assert L.adversarial_loss(logits, 'nonsaturating').item() == \
+        pytest.approx(expected, abs=1e-6)
+
+
+def test_adversarial_forms_are_stable_for_extreme_logits():
+    logits = torch.tensor([-200.0, 200.0], requires_grad=True)
+    loss = L.adversarial_loss(logits, 'nonsaturating')
+    loss.backward()
+    # -log sigmoid(-200) = 200 (+ tiny), -log sigmoid(200) ~ 0
+    assert loss.item() == pytest.approx(100.0, rel=1e-6)
+    assert torch.isfinite(logits.grad).all()
+
+
+def test_unknown_form_rejected():
+    with pytest.raises(ValueError, match="'ratio'"):
+        L.adversarial_loss(torch.zeros(2), 'hinge')
+
+
+def test_generator_losses_push_towards_real():
+    # Lower loss for logits that D thinks are more real, in both forms.
+    for form in L.ADVERSARIAL_FORMS:
+        hi = L.adversarial_loss(torch.tensor([3.0]), form)
+        lo = L.adversarial_loss(torch.tensor([-3.0]), form)
+        assert hi < lo
+
+
+def test_discriminator_loss_labels_by_hand():
+    real, rec, smp = torch.tensor([2.0]), torch.tensor([-1.0]), \
+        torch.tensor([0.5])
+    expected = (-math.log(sig(2.0)) - math.log(1 - sig(-1.0)) -
+                math.log(1 - sig(0.5)))
+    got = L.discriminator_loss(real, rec, smp).item()
+    assert got == pytest.approx(expected, abs=1e-6)
+    # Swapping real and fake must change the value (labels have direction).
+    assert L.discriminator_loss(rec, real, smp).item() != pytest.approx(got)
+    with pytest.raises(ValueError):
+        L.discriminator_loss(real)
+
+
+def test_code_discriminator_prior_is_real_posterior_is_fake():
+    """Pins the label direction the first arXiv version printed swapped."""
+    prior, post = torch.tensor([1.5]), torch.tensor([-0.5])
+    expected = -math.log(sig(1.5)) - math.log(1 - sig(-0.5))
+    assert L.code_discriminator_loss(prior, post).item() == pytest.approx(
+        expected, abs=1e-6)
+    # A C that scores prior samples high and encoder codes low is good,
+    # so its loss is lower than for the swapped assignment.
+    good = L.code_discriminator_loss(torch.tensor([4.0]), torch.tensor([-4.0]))
+    bad = L.code_discriminator_loss(torch.tensor([-4.0]), torch.tensor([4.0]))
+    assert good < 0.05 < 7.9 < bad
+
+
+def test_code_adversarial_ratio_is_kl_estimate():
+    # If C's logit of encoder codes is log q/p = -0.7, the encoder's term
+    # -log C/(1-C) is +0.7 (codes look less like the prior => positive KL).
+    post = torch.tensor([-0.7, -0.7])
+    assert L.code_adversarial_loss(post, 'ratio').item() == pytest.approx(0.7)
+    assert L.code_adversarial_loss(post, 'nonsaturating').item() == \
+        pytest.approx(-math.log(sig(-0.7)), abs=1e-6)
+
+
+def test_image_adversarial_sums_both_kinds():
+    rec, smp = torch.tensor([1.0, 2.0]), torch.tensor([-1.0])
+    assert L.image_adversarial_loss(rec, smp, 'ratio').item() == \
+        pytest.approx(-1.5 + 1.0)
