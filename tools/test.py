@@ -10,6 +10,17 @@ import os
 import os.path as osp
 
 from _common import apply_common_settings, ensure_importable
+from mmengine.hooks import Hook
+
+
+class _MetricCapture(Hook):
+    """A hook that keeps the metrics the test loop reports."""
+
+    def __init__(self):
+        self.metrics = None
+
+    def after_test_epoch(self, runner, metrics=None):
+        self.metrics = dict(metrics or {})
 
 
 def parse_args(argv=None):
@@ -56,7 +67,14 @@ def main(argv=None):
     cfg.resume = False
 
     runner = Runner.from_cfg(cfg)
-    metrics = runner.test()
+    capture = _MetricCapture()
+    runner.register_hook(capture, priority='VERY_LOW')
+    returned = runner.test()
+    # MMagic's MultiTestLoop returns None; its metrics reach the hooks.
+    metrics = returned if returned is not None else capture.metrics
+    if metrics is None:
+        raise RuntimeError('the test loop produced no metrics; does the '
+                           'config define test_evaluator metrics?')
     if args.out and get_rank() == 0:
         os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
         tmp = args.out + '.tmp'

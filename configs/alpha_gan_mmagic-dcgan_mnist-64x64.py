@@ -1,0 +1,21 @@
+# MMagic's own DCGAN MNIST 64x64 config turned into alpha-GAN: the generator,
+# image discriminator, data pipeline, metrics and runtime all come from
+# MMagic; this file only adds the encoder, the code discriminator, the loss
+# and their optimizers. Data: an image folder of 64x64 digits in
+# data/mnist_64/train, as MMagic's config expects.
+_base_ = 'mmagic::dcgan/dcgan_Glr4e-4_Dlr1e-4_1xb128-5kiters_mnist-64x64.py'
+custom_imports = dict(imports=['alpha_gan_plugin'], allow_failed_imports=False)
+
+model = dict(
+    type='AlphaGAN',
+    encoder=dict(
+        type='AlphaGANEncoder', input_scale=64, in_channels=1,
+        base_channels=128),
+    code_discriminator=dict(
+        type='CodeDiscriminator', hidden_channels=750, num_layers=3),
+    loss_config=dict(rec_weight=10.0))
+
+optim_wrapper = dict(
+    encoder=dict(optimizer=dict(type='Adam', lr=4e-4, betas=(0.5, 0.999))),
+    code_discriminator=dict(
+        optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.999))))
