@@ -13,8 +13,10 @@ class CodeDiscriminator(BaseModule):
     """Code discriminator ``C_w(z)`` of alpha-GAN.
 
     Tells prior samples ``z ~ N(0, I)`` (real) from encoder codes
-    ``z_hat = E(x)`` (fake); its logit estimates
-    ``log q(z_hat|x)-ratio`` so that ``-KL ≈ E[log C/(1 - C)]``.
+    ``z_hat = E(x)`` (fake). At the optimum ``C = p / (p + q)``, so its logit
+    ``log C/(1 - C)`` estimates the log density ratio ``log p(z)/q(z)`` of
+    the prior to the (aggregate) posterior, and
+    ``-KL(q || p) ≈ E_q[log C(z_hat)/(1 - C(z_hat))]``.
     A plain MLP: ``num_layers`` hidden Linear + LeakyReLU(0.2) layers of
     ``hidden_channels`` units and a Linear output with one logit. There is
     deliberately no batch normalisation (it lets C use batch statistics to
