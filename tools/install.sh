@@ -36,6 +36,21 @@ fi
 PY="$VENV/bin/python"
 PIP=("$PY" -m pip --disable-pip-version-check -q)
 
+# A stamp of everything that decides the environment: when it matches and the
+# stack imports, there is nothing to do (a second run changes nothing).
+STAMP="$VENV/.alpha-gan-install-stamp"
+want_stamp=$(cat requirements/*.txt setup.py tools/install.sh | sha256sum | cut -d' ' -f1)
+stack_ok() {
+  "$PY" -c "import mmcv.ops, mmengine, mmagic.models, alpha_gan_plugin" >/dev/null 2>&1
+}
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want_stamp" ] && stack_ok; then
+  log "environment up to date ($VENV); nothing to install"
+  SKIP_PIP=1
+else
+  SKIP_PIP=0
+fi
+
+if [ "$SKIP_PIP" = 0 ]; then
 # Step 1: torch, torchvision, numpy<2 and the build tools mmcv's setup.py needs.
 "${PIP[@]}" install -r requirements/build.txt -c requirements/constraints.txt
 
@@ -75,7 +90,11 @@ fi
 # Step 4: the plugin itself, editable.
 "${PIP[@]}" install --no-deps --no-build-isolation -e .
 
-"$PY" -c "import mmcv, mmengine, mmagic, alpha_gan_plugin; print('[install] mmcv', mmcv.__version__, '| mmengine', mmengine.__version__, '| mmagic', mmagic.__version__, '| alpha_gan_plugin', alpha_gan_plugin.__version__)"
+"$PY" -c "import mmcv, mmengine, mmagic, alpha_gan_plugin; print('[install] mmcv', mmcv.__version__, '| mmengine', mmengine.__version__, '| mmagic', mmagic.__version__, '| alpha_gan_plugin', alpha_gan_plugin.__version__)" 2>/dev/null
+stack_ok || { echo "[install] the stack does not import; run: $PY -c 'import mmagic.models, alpha_gan_plugin'" >&2; exit 1; }
+echo "$want_stamp" > "$STAMP"
+
+fi
 
 # Step 5: the embedded real data set (Debian's Fashion-MNIST package).
 FMNIST=/usr/share/datasets/fashion-mnist
