@@ -1,0 +1,54 @@
+# Baseline: MMagic's own DCGAN (its MNIST recipe: model, losses, optimizers,
+# runtime) on Fashion-MNIST 32x32, with the generator and image discriminator
+# of configs/alpha_gan_fashion_mnist.py. Changed from MMagic's config: data,
+# image size, widths, latent size 64, batch 64, and iterations/evaluation as
+# in the alpha-GAN config. Kept: MMagic's DCGAN losses and its Adam settings
+# (G lr 4e-4, D lr 1e-4, betas (0.5, 0.999)).
+#   python tools/train.py configs/dcgan_fashion_mnist.py
+_base_ = 'mmagic::dcgan/dcgan_Glr4e-4_Dlr1e-4_1xb128-5kiters_mnist-64x64.py'
+
+# registers the DCGANDiscriminator whose init_weights works (mmagic#2109)
+custom_imports = dict(imports=['alpha_gan_plugin'], allow_failed_imports=False)
+
+latent_size = 64
+model = dict(
+    noise_size=latent_size,
+    data_preprocessor=dict(mean=[127.5], std=[127.5]),
+    generator=dict(output_scale=32, out_channels=1, base_channels=128),
+    discriminator=dict(input_scale=32, in_channels=1, base_channels=32))
+
+# --- data: Fashion-MNIST as in configs/_base_/fashion_mnist_32x32.py -------
+data_root = '/usr/share/datasets/fashion-mnist'
+batch_size = 64
+train_pipeline = [dict(type='PackInputs')]
+train_dataloader = dict(
+    _delete_=True,
+    batch_size=batch_size,
+    num_workers=0,
+    persistent_workers=False,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=dict(
+        type='FashionMNISTDataset', data_root=data_root, split='train',
+        image_size=32, channels=1, pipeline=train_pipeline))
+val_dataloader = dict(
+    _delete_=True,
+    batch_size=batch_size,
+    num_workers=0,
+    persistent_workers=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='FashionMNISTDataset', data_root=data_root, split='test',
+        image_size=32, channels=1, pipeline=train_pipeline))
+test_dataloader = val_dataloader
+
+# --- schedule and evaluation: as configs/alpha_gan_fashion_mnist.py --------
+train_cfg = dict(max_iters=3000, val_interval=1000)
+default_hooks = dict(
+    logger=dict(interval=50),
+    checkpoint=dict(interval=1000, max_keep_ckpts=3, save_best=None))
+metrics = [
+    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=1000,
+         sample_model='orig'),
+]
+val_evaluator = dict(metrics=metrics)
+test_evaluator = dict(metrics=metrics)
