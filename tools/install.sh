@@ -54,7 +54,10 @@ if [ "$SKIP_PIP" = 0 ]; then
 # Step 1: torch, torchvision, numpy<2 and the build tools mmcv's setup.py needs.
 "${PIP[@]}" install -r requirements/build.txt -c requirements/constraints.txt
 
-# Step 2: mmcv with its compiled ops (mmagic.models imports mmcv.ops).
+# Step 2: mmengine and mmagic's import-time needs, pinned (mmcv imports mmengine,
+# so this comes before mmcv's check).
+"${PIP[@]}" install -r requirements/runtime.txt -c requirements/constraints.txt
+# Step 3: mmcv with its compiled ops (mmagic.models imports mmcv.ops).
 have_mmcv() {
   "$PY" - <<PY 2>/dev/null
 import importlib.metadata as md, sys
@@ -79,12 +82,15 @@ else
     log "building mmcv $MMCV_VERSION from source against torch $TORCH_VERSION (about 30 min on 2 cores, once; pip caches the wheel)"
     MAX_JOBS="${MAX_JOBS:-2}" "${PIP[@]}" install --no-deps --no-build-isolation "mmcv==$MMCV_VERSION"
   fi
-  have_mmcv || { echo "mmcv $MMCV_VERSION installed but 'import mmcv.ops' fails; see README 'Troubleshooting'" >&2; exit 1; }
+  if ! have_mmcv; then
+    echo "[install] mmcv $MMCV_VERSION is installed but 'import mmcv.ops' fails:" >&2
+    "$PY" -c "import mmcv.ops" >&2 || true
+    exit 1
+  fi
 fi
 
-# Step 3: mmengine, mmagic's import-time needs (pinned), mmagic itself without its
-# full dependency list (which pulls mediapipe, face-alignment, ... that nothing here uses).
-"${PIP[@]}" install -r requirements/runtime.txt -c requirements/constraints.txt
+# mmagic itself without its full dependency list (which pulls mediapipe,
+# face-alignment, ... that nothing here imports).
 "${PIP[@]}" install --no-deps "mmagic==1.2.0"
 
 # Step 4: the plugin itself, editable.
