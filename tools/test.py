@@ -9,7 +9,8 @@ import json
 import os
 import os.path as osp
 
-from _common import apply_common_settings, ensure_importable
+from _common import (TEST_HOOKS, add_hooks, apply_common_settings,
+                     check_data_roots, ensure_importable)
 from mmengine.hooks import Hook
 
 
@@ -65,6 +66,8 @@ def main(argv=None):
     apply_common_settings(cfg, args)
     cfg.load_from = args.checkpoint
     cfg.resume = False
+    check_data_roots(cfg)
+    add_hooks(cfg, TEST_HOOKS)
 
     runner = Runner.from_cfg(cfg)
     capture = _MetricCapture()

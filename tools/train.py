@@ -8,7 +8,9 @@ import argparse
 import glob
 import os.path as osp
 
-from _common import apply_common_settings, ensure_importable
+from _common import (TRAIN_HOOKS, add_hooks, apply_common_settings,
+                     check_data_roots, ensure_importable,
+                     use_atomic_checkpoints)
 
 
 def parse_args(argv=None):
@@ -96,9 +98,33 @@ def main(argv=None):
             f'pass --overwrite to start afresh there.')
     if args.amp:
         _enable_amp(cfg)
+    check_data_roots(cfg)
+    use_atomic_checkpoints(cfg)
+    add_hooks(cfg, TRAIN_HOOKS)
 
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    try:
+        runner.train()
+    except FloatingPointError as err:
+        raise FloatingPointError(_divergence_message(err, cfg)) from err
+    return runner
+
+
+def _divergence_message(err, cfg):
+    """The model's/hook's divergence error plus the last good checkpoint."""
+    from alpha_gan_plugin.engine.reliability import last_good_checkpoint
+    text = str(err)
+    if 'Last good checkpoint' in text:
+        return text
+    last = last_good_checkpoint(cfg.work_dir)
+    if last is None:
+        return (f'{text} No checkpoint was saved before the divergence '
+                f'(none in {cfg.work_dir!r}); restart with a lower learning '
+                f'rate.')
+    return (f'{text} Last good checkpoint: {last} (kept; no checkpoint with '
+            f'non-finite weights was written). Continue with: '
+            f'tools/train.py CONFIG --work-dir {cfg.work_dir} --resume {last}'
+            f' --cfg-options optim_wrapper.<network>.optimizer.lr=<lower>')
 
 
 if __name__ == '__main__':

@@ -1,3 +1,5 @@
 from .fashion_mnist import FashionMNISTDataset, read_idx, resize_images
+from .image_folder import CheckedImageFolderDataset
 
-__all__ = ['FashionMNISTDataset', 'read_idx', 'resize_images']
+__all__ = ['FashionMNISTDataset', 'read_idx', 'resize_images',
+           'CheckedImageFolderDataset']

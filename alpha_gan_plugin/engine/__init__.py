@@ -1,3 +1,4 @@
 from .vis_hook import AutoEncodingVisHook, make_grid
+from . import reliability  # noqa: F401  (registers the reliability hooks)
 
 __all__ = ["AutoEncodingVisHook", "make_grid"]
