@@ -6,7 +6,9 @@ import sys
 import pytest
 import torch
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from helpers import ROOT  # noqa: E402
+
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
@@ -15,8 +17,6 @@ from mmagic.utils import register_all_modules  # noqa: E402
 
 register_all_modules(init_default_scope=True)
 torch.set_num_threads(min(2, torch.get_num_threads()))
-
-FASHION_MNIST_ROOT = '/usr/share/datasets/fashion-mnist'
 
 TINY_MODEL = dict(
     type='AlphaGAN',
@@ -40,13 +40,3 @@ def tiny_model_cfg():
     """A deep copy of a 16x16, 1-channel alpha-GAN model config."""
     return copy.deepcopy(TINY_MODEL)
 
-
-def has_fashion_mnist():
-    return os.path.isfile(
-        os.path.join(FASHION_MNIST_ROOT, 'train-images-idx3-ubyte.gz'))
-
-
-needs_fashion_mnist = pytest.mark.skipif(
-    not has_fashion_mnist(),
-    reason='Debian package dataset-fashion-mnist not installed '
-    '(tools/install.sh installs it)')

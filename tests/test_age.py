@@ -9,7 +9,7 @@ import pytest
 import torch
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 
-from conftest import ROOT, needs_fashion_mnist
+from helpers import ROOT, needs_fashion_mnist
 from alpha_gan_plugin.models import age_losses as A
 from alpha_gan_plugin.models.age import NETWORKS
 from mmagic.registry import MODELS

@@ -9,7 +9,7 @@ import pytest
 import torch
 from mmengine.hooks import Hook
 
-from conftest import ROOT, needs_fashion_mnist
+from helpers import ROOT, needs_fashion_mnist
 from mmagic.registry import DATASETS, HOOKS, MODELS
 
 TOOLS = osp.join(ROOT, 'tools')

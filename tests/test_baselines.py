@@ -7,7 +7,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from conftest import ROOT, needs_fashion_mnist
+from helpers import ROOT, needs_fashion_mnist
 from mmagic.registry import MODELS
 
 sys.path.insert(0, osp.join(ROOT, 'tools'))

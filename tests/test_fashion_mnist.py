@@ -8,7 +8,7 @@ import pytest
 
 from alpha_gan_plugin.datasets import FashionMNISTDataset, read_idx
 from alpha_gan_plugin.datasets.fashion_mnist import resize_images
-from conftest import FASHION_MNIST_ROOT, needs_fashion_mnist
+from helpers import FASHION_MNIST_ROOT, needs_fashion_mnist
 
 
 def write_idx(path, array, compress=True):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import ROOT, needs_fashion_mnist
+from helpers import ROOT, needs_fashion_mnist
 
 TOOLS = osp.join(ROOT, 'tools')
 if TOOLS not in sys.path:

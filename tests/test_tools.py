@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import ROOT, needs_fashion_mnist
+from helpers import ROOT, needs_fashion_mnist
 
 TOOLS = osp.join(ROOT, 'tools')
 sys.path.insert(0, TOOLS)
