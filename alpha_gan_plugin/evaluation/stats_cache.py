@@ -1,0 +1,40 @@
+"""On-disk cache of real-data feature statistics (for FID)."""
+import hashlib
+import json
+import os
+import os.path as osp
+from typing import Optional, Tuple
+
+import numpy as np
+
+
+def stats_cache_key(**fields) -> str:
+    """SHA-256 over a canonical JSON of everything that affects the stats.
+
+    Callers pass e.g. the digest of the exact real images used (which pins
+    dataset identity, split, number of images, pipeline and resize of the
+    data set), the feature network's file hash and the network resize.
+    """
+    text = json.dumps(fields, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_stats(cache_dir: str, key: str
+               ) -> Optional[Tuple[np.ndarray, np.ndarray]]:
+    """``(mu, sigma)`` cached under ``key``, or None."""
+    path = osp.join(cache_dir, f'{key}.npz')
+    if not osp.isfile(path):
+        return None
+    with np.load(path) as data:
+        return data['mu'], data['sigma']
+
+
+def save_stats(cache_dir: str, key: str, mu: np.ndarray, sigma: np.ndarray,
+               meta: dict) -> str:
+    """Write the stats atomically (temporary file + ``os.replace``)."""
+    os.makedirs(cache_dir, exist_ok=True)
+    path = osp.join(cache_dir, f'{key}.npz')
+    tmp = osp.join(cache_dir, f'.{key}.{os.getpid()}.tmp.npz')
+    np.savez(tmp, mu=mu, sigma=sigma, meta=json.dumps(meta, default=str))
+    os.replace(tmp, path)
+    return path

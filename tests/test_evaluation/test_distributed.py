@@ -1,0 +1,84 @@
+"""Metric values are identical with 1 and 2 processes (gloo, CPU)."""
+import os
+import socket
+
+import pytest
+import torch
+import torch.multiprocessing as mp
+
+from _support import (FakeAutoEncoder, as_samples, fake_images,
+                      fashion_dataset, loader, make_files)
+
+FAKE_NUMS = 11  # odd on purpose: ranks get ceil(11 / 2) = 6, one is dropped
+
+
+def run_metrics(files, rank, world):
+    """Evaluate every metric on this rank's shard; rank 0 gets the values."""
+    from alpha_gan_plugin.evaluation.metrics import (ClassifierScore,
+                                                     LocalFID,
+                                                     ReconstructionMetrics,
+                                                     SamplePairMSSSIM)
+    model = FakeAutoEncoder()
+    dataset = fashion_dataset(num=21)
+    imgs = fake_images(24, seed=5, size=32)
+    metrics = [
+        ClassifierScore(fake_nums=FAKE_NUMS, classifier_path=files['clf'],
+                        splits=3),
+        SamplePairMSSSIM(fake_nums=10),
+        LocalFID(fake_nums=FAKE_NUMS, feature_extractor_path=files['feat'],
+                 real_nums=21, resize_to=16, stats_cache_dir=None),
+    ]
+    out = {}
+    for m in metrics:
+        m.prepare(model, loader(fashion_dataset(num=21, size=32)))
+        q = m.fake_nums_per_device  # contiguous shards of one sample list
+        shard = imgs[rank * q:(rank + 1) * q]
+        for i in range(0, len(shard), 4):
+            m.process(None, as_samples(shard[i:i + 4]))
+        out.update(m.evaluate())
+    rec = ReconstructionMetrics(real_nums=-1)
+    dl = loader(dataset, 4)
+    rec.prepare(model, dl)
+    for batch in rec.get_metric_sampler(model, dl, [rec]):
+        rec.process(batch, [])
+    out.update(rec.evaluate())
+    return out
+
+
+def _worker(rank, world, port, files, queue):
+    import torch.distributed as dist
+    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port),
+                      RANK=str(rank), WORLD_SIZE=str(world))
+    torch.set_num_threads(1)
+    dist.init_process_group('gloo', rank=rank, world_size=world)
+    import alpha_gan_plugin  # noqa: F401
+    from mmagic.utils import register_all_modules
+    register_all_modules(init_default_scope=True)
+    try:
+        out = run_metrics(files, rank, world)
+        queue.put((rank, out))
+    finally:
+        dist.destroy_process_group()
+
+
+def test_one_vs_two_processes(tmp_path):
+    files = make_files(tmp_path)
+    single = run_metrics(files, 0, 1)
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    ctx = mp.get_context('spawn')
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(r, 2, port, files, queue))
+             for r in range(2)]
+    for p in procs:
+        p.start()
+    results = dict(queue.get(timeout=300) for _ in procs)
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert set(single) == set(results[0]) and len(single) == 8
+    for key, value in single.items():
+        assert results[0][key] == pytest.approx(value, rel=1e-6, abs=1e-9), \
+            key
+        assert results[1][key] == results[0][key]  # broadcast to all ranks
