@@ -1,19 +1,17 @@
 """AGE: Adversarial Generator-Encoder networks, as an MMagic model."""
 from collections import OrderedDict
-from typing import Dict, List, Optional, Union
+from typing import Dict, Optional, Union
 
 import torch
 import torch.nn as nn
-from mmengine import MessageHub
 from mmengine.optim import OptimWrapperDict
 from torch import Tensor
 
 from mmagic.models.base_models import BaseGAN
-from mmagic.models.utils import set_requires_grad
 from mmagic.registry import MODELS
 from . import age_losses as A
 from . import losses as L
-from .alpha_gan import AlphaGAN, _unwrap
+from .phased_training import PhasedTrainingMixin, unwrap as _unwrap
 
 ModelType = Union[Dict, nn.Module]
 
@@ -45,7 +43,7 @@ def _sphere_pre_hook(module, args, kwargs):
 
 
 @MODELS.register_module()
-class AGE(BaseGAN):
+class AGE(PhasedTrainingMixin, BaseGAN):
     """AGE (Ulyanov, Vedaldi, Lempitsky, AAAI 2018).
 
     "It Takes (Only) Two: Adversarial Generator-Encoder Networks",
@@ -87,6 +85,9 @@ class AGE(BaseGAN):
         train_schedule: ``dict(encoder=1, generator=2)`` by default.
         shape_check: Probe g and e at build time.
     """
+
+    NETWORKS = NETWORKS
+    DISPLAY_NAME = 'AGE'
 
     def __init__(self,
                  generator: ModelType,
@@ -236,7 +237,6 @@ class AGE(BaseGAN):
         return A.project_to_sphere(noise)
 
     #: Same contract as alpha-GAN's (normalised real images of a batch).
-    real_images = AlphaGAN.real_images
 
     def encode(self, images: Tensor, noise: Optional[Tensor] = None) -> Tensor:
         """Codes ``e(x)`` on the unit sphere of preprocessed images.
@@ -284,10 +284,6 @@ class AGE(BaseGAN):
     # ------------------------------------------------------------------
     # training
     # ------------------------------------------------------------------
-    def _net(self, name: str) -> nn.Module:
-        net = getattr(self, name)
-        return net if name == self._active_phase else _unwrap(net)
-
     def _generate(self, z: Tensor) -> Tensor:
         out = self._net('generator')(noise=z, return_noise=False)
         return out['fake_img'] if isinstance(out, dict) else out
@@ -328,63 +324,6 @@ class AGE(BaseGAN):
         if name == 'encoder':
             return self.train_encoder(real)
         return self.train_generator_losses(real)
-
-    def train_step(self, data: dict,
-                   optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
-        """One AGE iteration: encoder then generator, per the schedule."""
-        real = self.real_images(data)
-        if not self._checked_first_batch:
-            self._check_train_inputs(real, optim_wrapper)
-            self._checked_first_batch = True
-        curr_iter = MessageHub.get_current_instance().get_info('iter', 0)
-        log_vars: Dict[str, Tensor] = {}
-        for name, steps in self.train_schedule.items():
-            log_vars.update(
-                self.train_phase(name, real, optim_wrapper[name], steps,
-                                 curr_iter))
-        self._update_ema(curr_iter)
-        return log_vars
-
-    def train_phase(self,
-                    name: str,
-                    real: Tensor,
-                    wrapper,
-                    steps: int = 1,
-                    curr_iter: int = 0) -> Dict[str, Tensor]:
-        """Update network ``name`` ``steps`` times with the other frozen.
-
-        Returns:
-            dict: The phase's logs, averaged over its steps.
-        """
-        if name not in NETWORKS:
-            raise ValueError(f'unknown network {name!r}; use one of '
-                             f'{NETWORKS}')
-        network = getattr(self, name)
-        others = [getattr(self, n) for n in NETWORKS if n != name]
-        set_requires_grad(others, False)
-        self._active_phase = name
-        phase_logs: List[Dict[str, Tensor]] = []
-        try:
-            for _ in range(steps):
-                with wrapper.optim_context(network):
-                    losses = self._phase_losses(name, real)
-                    loss, logs = self.parse_losses(losses)
-                if not torch.isfinite(loss):
-                    raise FloatingPointError(
-                        f'AGE diverged: the {name} loss is {loss.item()} at '
-                        f'iteration {curr_iter + 1} '
-                        f'({ {k: float(v) for k, v in losses.items()} }); no '
-                        f'update was applied. Resume from the last checkpoint '
-                        f'with a lower learning rate for {name}.')
-                wrapper.update_params(loss)
-                logs.pop('loss', None)
-                phase_logs.append(logs)
-        finally:
-            set_requires_grad(others, True)
-            self._active_phase = None
-        return self.gather_log_vars(phase_logs)
-
-    _update_ema = AlphaGAN._update_ema
 
     def train_generator(self, *args, **kwargs):  # pragma: no cover
         raise NotImplementedError('AGE trains through train_step')

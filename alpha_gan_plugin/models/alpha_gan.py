@@ -1,19 +1,16 @@
 """alpha-GAN: auto-encoding GAN with an image and a code discriminator."""
 from collections import OrderedDict
-from copy import deepcopy
-from typing import Dict, List, Optional, Union
+from typing import Dict, Optional, Union
 
 import torch
 import torch.nn as nn
-from mmengine import MessageHub
-from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from torch import Tensor
 
 from mmagic.models.base_models import BaseGAN
-from mmagic.models.utils import set_requires_grad
 from mmagic.registry import MODELS
 from . import losses as L
+from .phased_training import PhasedTrainingMixin, unwrap as _unwrap
 
 ModelType = Union[Dict, nn.Module]
 
@@ -32,12 +29,8 @@ DEFAULT_LOSS_CONFIG = dict(
 NETWORKS = ('encoder', 'generator', 'discriminator', 'code_discriminator')
 
 
-def _unwrap(module: nn.Module) -> nn.Module:
-    return module.module if is_model_wrapper(module) else module
-
-
 @MODELS.register_module()
-class AlphaGAN(BaseGAN):
+class AlphaGAN(PhasedTrainingMixin, BaseGAN):
     """alpha-GAN (Rosca, Lakshminarayanan, Warde-Farley, Mohamed, 2017).
 
     "Variational Approaches for Auto-Encoding Generative Adversarial
@@ -92,6 +85,9 @@ class AlphaGAN(BaseGAN):
         shape_check: Run a tiny forward pass of all four networks at build
             time to check that latent size, image size and channels agree.
     """
+
+    NETWORKS = NETWORKS
+    DISPLAY_NAME = 'alpha-GAN'
 
     def __init__(self,
                  generator: ModelType,
@@ -264,31 +260,6 @@ class AlphaGAN(BaseGAN):
     # ------------------------------------------------------------------
     # inference
     # ------------------------------------------------------------------
-    def real_images(self, data: dict) -> Tensor:
-        """Normalised real images of a raw dataloader batch.
-
-        MMagic's ``DataPreprocessor`` normalises ``data_samples.gt_img`` only
-        in training mode, so it is called with ``training=True`` (which adds
-        no randomness: augmentation lives in the dataset pipeline).
-
-        Args:
-            data: A collated batch, ``dict(inputs=..., data_samples=...)``.
-
-        Returns:
-            Tensor: (N, C, H, W) images in the generator's output range.
-        """
-        data = self.data_preprocessor(data, True)
-        inputs = data['inputs']
-        if isinstance(inputs, Tensor):
-            return inputs
-        if isinstance(inputs, dict) and 'img' in inputs:
-            return inputs['img']
-        samples = data.get('data_samples')
-        if samples is None or 'gt_img' not in samples:
-            raise ValueError('the batch holds no images: the pipeline must '
-                             "pack them as 'gt' (end it with PackInputs)")
-        return samples.gt_img
-
     def encode(self, images: Tensor, noise: Optional[Tensor] = None) -> Tensor:
         """Sample codes ``z ~ q(z|x)`` of preprocessed images.
 
@@ -335,16 +306,6 @@ class AlphaGAN(BaseGAN):
     # ------------------------------------------------------------------
     # training
     # ------------------------------------------------------------------
-    def _net(self, name: str) -> nn.Module:
-        """The network ``name`` as the current phase must call it.
-
-        Only the network being updated is called through its distributed
-        wrapper (if any); frozen networks are called unwrapped, so DDP never
-        waits for gradients that a frozen network will not produce.
-        """
-        net = getattr(self, name)
-        return net if name == self._active_phase else _unwrap(net)
-
     def _generate(self, noise: Tensor) -> Tensor:
         out = self._net('generator')(noise=noise, return_noise=False)
         return out['fake_img'] if isinstance(out, dict) else out
@@ -407,89 +368,6 @@ class AlphaGAN(BaseGAN):
         if name == 'discriminator':
             return self.train_image_discriminator(real)
         return self.train_code_discriminator(real)
-
-    def train_step(self, data: dict,
-                   optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
-        """One alpha-GAN iteration: every network updated per the schedule.
-
-        Args:
-            data: A batch from the dataloader (``inputs`` and
-                ``data_samples`` with ``gt_img``).
-            optim_wrapper: One ``OptimWrapper`` per network.
-
-        Returns:
-            dict: Scalars for logging, one group per network.
-        """
-        real = self.real_images(data)
-        if not self._checked_first_batch:
-            self._check_train_inputs(real, optim_wrapper)
-            self._checked_first_batch = True
-        curr_iter = MessageHub.get_current_instance().get_info('iter', 0)
-        log_vars: Dict[str, Tensor] = {}
-        for name, steps in self.train_schedule.items():
-            log_vars.update(
-                self.train_phase(name, real, optim_wrapper[name], steps,
-                                 curr_iter))
-        self._update_ema(curr_iter)
-        return log_vars
-
-    def train_phase(self,
-                    name: str,
-                    real: Tensor,
-                    wrapper,
-                    steps: int = 1,
-                    curr_iter: int = 0) -> Dict[str, Tensor]:
-        """Update one network ``steps`` times with the others frozen.
-
-        Args:
-            name: One of :data:`NETWORKS`.
-            real: Preprocessed real images (N, C, H, W).
-            wrapper: The ``OptimWrapper`` of that network.
-            steps: Number of updates.
-            curr_iter: Training iteration, for error messages.
-
-        Returns:
-            dict: The phase's losses, averaged over its steps.
-        """
-        if name not in NETWORKS:
-            raise ValueError(f'unknown network {name!r}; use one of '
-                             f'{NETWORKS}')
-        network = getattr(self, name)
-        others = [getattr(self, n) for n in NETWORKS if n != name]
-        set_requires_grad(others, False)
-        self._active_phase = name
-        phase_logs: List[Dict[str, Tensor]] = []
-        try:
-            for _ in range(steps):
-                with wrapper.optim_context(network):
-                    losses = self._phase_losses(name, real)
-                    loss, logs = self.parse_losses(losses)
-                if not torch.isfinite(loss):
-                    raise FloatingPointError(
-                        f'alpha-GAN diverged: the {name} loss is '
-                        f'{loss.item()} at iteration {curr_iter + 1} '
-                        f'({ {k: float(v) for k, v in losses.items()} }); no '
-                        f'update was applied. Resume from the last checkpoint '
-                        f'in the work dir with a lower learning rate for '
-                        f'{name}.')
-                wrapper.update_params(loss)
-                logs.pop('loss', None)
-                phase_logs.append(logs)
-        finally:
-            set_requires_grad(others, True)
-            self._active_phase = None
-        return self.gather_log_vars(phase_logs)
-
-    def _update_ema(self, curr_iter: int) -> None:
-        if not self.with_ema_gen:
-            return
-        gen = _unwrap(self.generator)
-        if curr_iter + 1 >= self.ema_start:
-            self.generator_ema.update_parameters(gen)
-            if not self.generator_ema.update_buffers:
-                self.generator_ema.sync_buffers(gen)
-        else:
-            self.generator_ema.sync_parameters(gen)
 
     def train_generator(self, *args, **kwargs):  # pragma: no cover
         raise NotImplementedError('AlphaGAN trains through train_step')

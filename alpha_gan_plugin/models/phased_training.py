@@ -1,0 +1,153 @@
+"""The phase loop shared by the auto-encoding GANs of this plugin."""
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn as nn
+from mmengine import MessageHub
+from mmengine.model import is_model_wrapper
+from mmengine.optim import OptimWrapperDict
+from torch import Tensor
+
+from mmagic.models.utils import set_requires_grad
+
+
+def unwrap(module: nn.Module) -> nn.Module:
+    """The module inside a distributed wrapper (or the module itself)."""
+    return module.module if is_model_wrapper(module) else module
+
+
+class PhasedTrainingMixin:
+    """Train several networks in turn, one optimizer each, per a schedule.
+
+    A model using it (a ``BaseGAN`` subclass) sets :attr:`NETWORKS` (the
+    networks in update order; also the ``optim_wrapper`` keys) and
+    :attr:`DISPLAY_NAME`, holds ``train_schedule`` (network -> updates per
+    iteration), ``_checked_first_batch`` and ``_active_phase``, and
+    implements ``_phase_losses(name, real)`` and
+    ``_check_train_inputs(real, optim_wrapper)``. Each phase runs its own
+    forward pass with the other networks frozen and called unwrapped, so a
+    phase's gradients never reach another network's parameters or optimizer
+    state, and DDP never waits for a frozen network's gradients.
+    """
+
+    NETWORKS: Tuple[str, ...] = ()
+    DISPLAY_NAME = 'model'
+    _active_phase: Optional[str] = None
+
+    def real_images(self, data: dict) -> Tensor:
+        """Normalised real images of a raw dataloader batch.
+
+        MMagic's ``DataPreprocessor`` normalises ``data_samples.gt_img`` only
+        in training mode, so it is called with ``training=True`` (which adds
+        no randomness: augmentation lives in the dataset pipeline).
+
+        Args:
+            data: A collated batch, ``dict(inputs=..., data_samples=...)``.
+
+        Returns:
+            Tensor: (N, C, H, W) images in the generator's output range.
+        """
+        data = self.data_preprocessor(data, True)
+        inputs = data['inputs']
+        if isinstance(inputs, Tensor):
+            return inputs
+        if isinstance(inputs, dict) and 'img' in inputs:
+            return inputs['img']
+        samples = data.get('data_samples')
+        if samples is None or 'gt_img' not in samples:
+            raise ValueError('the batch holds no images: the pipeline must '
+                             "pack them as 'gt' (end it with PackInputs)")
+        return samples.gt_img
+
+    def _net(self, name: str) -> nn.Module:
+        """The network ``name`` as the current phase must call it.
+
+        Only the network being updated is called through its distributed
+        wrapper (if any); frozen networks are called unwrapped, so DDP never
+        waits for gradients that a frozen network will not produce.
+        """
+        net = getattr(self, name)
+        return net if name == self._active_phase else unwrap(net)
+
+    def train_step(self, data: dict,
+                   optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+        """One iteration: every network updated per ``train_schedule``.
+
+        Args:
+            data: A batch from the dataloader (``inputs`` and
+                ``data_samples`` with ``gt_img``).
+            optim_wrapper: One ``OptimWrapper`` per network.
+
+        Returns:
+            dict: Scalars for logging, one group per network.
+        """
+        real = self.real_images(data)
+        if not self._checked_first_batch:
+            self._check_train_inputs(real, optim_wrapper)
+            self._checked_first_batch = True
+        curr_iter = MessageHub.get_current_instance().get_info('iter', 0)
+        log_vars: Dict[str, Tensor] = {}
+        for name, steps in self.train_schedule.items():
+            log_vars.update(
+                self.train_phase(name, real, optim_wrapper[name], steps,
+                                 curr_iter))
+        self._update_ema(curr_iter)
+        return log_vars
+
+    def train_phase(self,
+                    name: str,
+                    real: Tensor,
+                    wrapper,
+                    steps: int = 1,
+                    curr_iter: int = 0) -> Dict[str, Tensor]:
+        """Update one network ``steps`` times with the others frozen.
+
+        Args:
+            name: One of :attr:`NETWORKS`.
+            real: Preprocessed real images (N, C, H, W).
+            wrapper: The ``OptimWrapper`` of that network.
+            steps: Number of updates.
+            curr_iter: Training iteration, for error messages.
+
+        Returns:
+            dict: The phase's losses, averaged over its steps.
+        """
+        if name not in self.NETWORKS:
+            raise ValueError(f'unknown network {name!r}; use one of '
+                             f'{self.NETWORKS}')
+        network = getattr(self, name)
+        others = [getattr(self, n) for n in self.NETWORKS if n != name]
+        set_requires_grad(others, False)
+        self._active_phase = name
+        phase_logs: List[Dict[str, Tensor]] = []
+        try:
+            for _ in range(steps):
+                with wrapper.optim_context(network):
+                    losses = self._phase_losses(name, real)
+                    loss, logs = self.parse_losses(losses)
+                if not torch.isfinite(loss):
+                    raise FloatingPointError(
+                        f'{self.DISPLAY_NAME} diverged: the {name} loss is '
+                        f'{loss.item()} at iteration {curr_iter + 1} '
+                        f'({ {k: float(v) for k, v in losses.items()} }); no '
+                        f'update was applied. Resume from the last checkpoint '
+                        f'in the work dir with a lower learning rate for '
+                        f'{name}.')
+                wrapper.update_params(loss)
+                logs.pop('loss', None)
+                phase_logs.append(logs)
+        finally:
+            set_requires_grad(others, True)
+            self._active_phase = None
+        return self.gather_log_vars(phase_logs)
+
+    def _update_ema(self, curr_iter: int) -> None:
+        if not self.with_ema_gen:
+            return
+        gen = unwrap(self.generator)
+        if curr_iter + 1 >= self.ema_start:
+            self.generator_ema.update_parameters(gen)
+            if not self.generator_ema.update_buffers:
+                self.generator_ema.sync_buffers(gen)
+        else:
+            self.generator_ema.sync_parameters(gen)
