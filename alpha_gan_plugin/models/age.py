@@ -254,40 +254,6 @@ class AGE(PhasedTrainingMixin, BaseGAN):
                              'None')
         return A.project_to_sphere(self._net('encoder')(images))
 
-    def reconstruct(self,
-                    images: Tensor,
-                    sample_model: str = 'orig',
-                    noise: Optional[Tensor] = None) -> Tensor:
-        """Reconstruct preprocessed images, ``g(e(x))``.
-
-        Args:
-            images: (N, C, H, W), normalised as the generator's outputs.
-            sample_model: ``'orig'`` or ``'ema'``.
-            noise: Must be None (deterministic encoder).
-
-        Returns:
-            Tensor: Reconstructions of the same shape and range.
-        """
-        if sample_model == 'ema':
-            if not self.with_ema_gen:
-                raise ValueError("sample_model='ema' but the model has no EMA "
-                                 'generator (set ema_config)')
-            gen = self.generator_ema
-        elif sample_model == 'orig':
-            gen = _unwrap(self.generator)
-        else:
-            raise ValueError(f"sample_model must be 'orig' or 'ema', got "
-                             f'{sample_model!r}')
-        out = gen(noise=self.encode(images, noise), return_noise=False)
-        return out['fake_img'] if isinstance(out, dict) else out
-
-    # ------------------------------------------------------------------
-    # training
-    # ------------------------------------------------------------------
-    def _generate(self, z: Tensor) -> Tensor:
-        out = self._net('generator')(noise=z, return_noise=False)
-        return out['fake_img'] if isinstance(out, dict) else out
-
     def _prior(self, num: int) -> Tensor:
         return self.noise_fn(num_batches=num)
 

@@ -276,40 +276,9 @@ class AlphaGAN(PhasedTrainingMixin, BaseGAN):
             return enc(images)
         return enc(images, noise)
 
-    def reconstruct(self,
-                    images: Tensor,
-                    sample_model: str = 'orig',
-                    noise: Optional[Tensor] = None) -> Tensor:
-        """Reconstruct preprocessed images, ``G(E(x))``.
-
-        Args:
-            images: (N, C, H, W), normalised as the generator's outputs.
-            sample_model: ``'orig'`` or ``'ema'`` (the EMA generator).
-            noise: Noise of a stochastic encoder.
-
-        Returns:
-            Tensor: Reconstructions of the same shape and range.
-        """
-        if sample_model == 'ema':
-            if not self.with_ema_gen:
-                raise ValueError("sample_model='ema' but the model has no EMA "
-                                 'generator (set ema_config)')
-            gen = self.generator_ema
-        elif sample_model == 'orig':
-            gen = _unwrap(self.generator)
-        else:
-            raise ValueError(f"sample_model must be 'orig' or 'ema', got "
-                             f'{sample_model!r}')
-        out = gen(noise=self.encode(images, noise), return_noise=False)
-        return out['fake_img'] if isinstance(out, dict) else out
-
     # ------------------------------------------------------------------
     # training
     # ------------------------------------------------------------------
-    def _generate(self, noise: Tensor) -> Tensor:
-        out = self._net('generator')(noise=noise, return_noise=False)
-        return out['fake_img'] if isinstance(out, dict) else out
-
     def train_encoder(self, real: Tensor) -> Dict[str, Tensor]:
         """Encoder losses (reconstruction + code-adversarial)."""
         codes = self._net('encoder')(real)

@@ -59,6 +59,37 @@ class PhasedTrainingMixin:
                              "pack them as 'gt' (end it with PackInputs)")
         return samples.gt_img
 
+    def reconstruct(self,
+                    images: Tensor,
+                    sample_model: str = 'orig',
+                    noise: Optional[Tensor] = None) -> Tensor:
+        """Reconstruct preprocessed images, ``G(E(x))``.
+
+        Args:
+            images: (N, C, H, W), normalised as the generator's outputs.
+            sample_model: ``'orig'`` or ``'ema'`` (the EMA generator).
+            noise: Noise of a stochastic encoder (None otherwise).
+
+        Returns:
+            Tensor: Reconstructions of the same shape and range.
+        """
+        if sample_model == 'ema':
+            if not self.with_ema_gen:
+                raise ValueError("sample_model='ema' but the model has no EMA "
+                                 'generator (set ema_config)')
+            gen = self.generator_ema
+        elif sample_model == 'orig':
+            gen = unwrap(self.generator)
+        else:
+            raise ValueError(f"sample_model must be 'orig' or 'ema', got "
+                             f'{sample_model!r}')
+        out = gen(noise=self.encode(images, noise), return_noise=False)
+        return out['fake_img'] if isinstance(out, dict) else out
+
+    def _generate(self, noise: Tensor) -> Tensor:
+        out = self._net('generator')(noise=noise, return_noise=False)
+        return out['fake_img'] if isinstance(out, dict) else out
+
     def _net(self, name: str) -> nn.Module:
         """The network ``name`` as the current phase must call it.
 
