@@ -11,7 +11,8 @@ from mmagic.models.base_models import BaseGAN
 from mmagic.registry import MODELS
 from . import age_losses as A
 from . import losses as L
-from .phased_training import PhasedTrainingMixin, unwrap as _unwrap
+from .phased_training import (PhasedTrainingMixin, parse_schedule,
+                              unwrap as _unwrap)
 
 ModelType = Union[Dict, nn.Module]
 
@@ -155,19 +156,7 @@ class AGE(PhasedTrainingMixin, BaseGAN):
 
     @staticmethod
     def _parse_schedule(schedule: Optional[dict]) -> 'OrderedDict[str, int]':
-        schedule = dict(schedule or {})
-        unknown = set(schedule) - set(NETWORKS)
-        if unknown:
-            raise ValueError(f'train_schedule has unknown networks '
-                             f'{sorted(unknown)}; AGE has {NETWORKS}')
-        table = OrderedDict()
-        for name, default in zip(NETWORKS, (1, 2)):
-            steps = schedule.get(name, default)
-            if not isinstance(steps, int) or steps < 1:
-                raise ValueError(f'train_schedule.{name} must be an int >= 1, '
-                                 f'got {steps!r}')
-            table[name] = steps
-        return table
+        return parse_schedule(schedule, dict(zip(NETWORKS, (1, 2))), 'AGE')
 
     @property
     def loss_settings(self) -> dict:

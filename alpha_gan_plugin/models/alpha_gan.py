@@ -10,7 +10,8 @@ from torch import Tensor
 from mmagic.models.base_models import BaseGAN
 from mmagic.registry import MODELS
 from . import losses as L
-from .phased_training import PhasedTrainingMixin, unwrap as _unwrap
+from .phased_training import (PhasedTrainingMixin, parse_schedule,
+                              unwrap as _unwrap)
 
 ModelType = Union[Dict, nn.Module]
 
@@ -164,19 +165,7 @@ class AlphaGAN(PhasedTrainingMixin, BaseGAN):
 
     @staticmethod
     def _parse_schedule(schedule: Optional[dict]) -> 'OrderedDict[str, int]':
-        schedule = dict(schedule or {})
-        unknown = set(schedule) - set(NETWORKS)
-        if unknown:
-            raise ValueError(f'train_schedule has unknown networks '
-                             f'{sorted(unknown)}; use keys from {NETWORKS}')
-        table = OrderedDict()
-        for name in NETWORKS:
-            steps = schedule.get(name, 1)
-            if not isinstance(steps, int) or steps < 1:
-                raise ValueError(f'train_schedule.{name} must be an int >= 1, '
-                                 f'got {steps!r}')
-            table[name] = steps
-        return table
+        return parse_schedule(schedule, dict.fromkeys(NETWORKS, 1), 'alpha-GAN')
 
     @property
     def loss_settings(self) -> dict:

@@ -1,4 +1,5 @@
 """The phase loop shared by the auto-encoding GANs of this plugin."""
+from collections import OrderedDict
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -14,6 +15,34 @@ from mmagic.models.utils import set_requires_grad
 def unwrap(module: nn.Module) -> nn.Module:
     """The module inside a distributed wrapper (or the module itself)."""
     return module.module if is_model_wrapper(module) else module
+
+
+def parse_schedule(schedule: Optional[dict], defaults: Dict[str, int],
+                   model_name: str) -> 'OrderedDict[str, int]':
+    """Validate a ``train_schedule`` (network -> updates per iteration).
+
+    Args:
+        schedule: The config's schedule; missing networks take ``defaults``.
+        defaults: Every network in update order, with its default count.
+        model_name: For error messages.
+
+    Returns:
+        OrderedDict: Updates per iteration, in the order of ``defaults``.
+    """
+    schedule = dict(schedule or {})
+    unknown = set(schedule) - set(defaults)
+    if unknown:
+        raise ValueError(f'train_schedule has unknown networks '
+                         f'{sorted(unknown)}; {model_name} has '
+                         f'{tuple(defaults)}')
+    table = OrderedDict()
+    for name, default in defaults.items():
+        steps = schedule.get(name, default)
+        if not isinstance(steps, int) or steps < 1:
+            raise ValueError(f'train_schedule.{name} must be an int >= 1, '
+                             f'got {steps!r}')
+        table[name] = steps
+    return table
 
 
 class PhasedTrainingMixin:
