@@ -1,0 +1,57 @@
+# The alpha-GAN paper's comparison on Fashion-MNIST 32x32, for 2 CPU cores:
+# alpha-GAN, AGE, MMagic's DCGAN and MMagic's WGAN-GP with the same generator
+# (and, for the GANs, the same image discriminator), the same iteration
+# budget, the same seeds and the same metric suite.
+#
+#   python tools/compare.py configs/compare/fashion_mnist.py
+#
+# Needs the domain classifier of the ClassifierScore metric (made once):
+#   python tools/train_domain_classifier.py \
+#       --out work_dirs/classifiers/fashion_mnist_cnn.pth
+# Paths of model configs are relative to this file.
+
+models = [
+    dict(name='alpha-GAN', config='../alpha_gan_fashion_mnist.py'),
+    dict(name='AGE', config='../age_fashion_mnist.py'),
+    dict(name='DCGAN', config='../dcgan_fashion_mnist.py'),
+    # one MMagic WGAN-GP iteration is one critic update and the generator is
+    # updated every 5th; 5x the iterations gives it as many generator updates
+    # as the others have iterations.
+    dict(name='WGAN-GP', config='../wgangp_fashion_mnist.py', iter_scale=5),
+]
+
+# 'iters': every model trains budget.iters x iter_scale iterations.
+# 'seconds': every model trains for budget.seconds of training-iteration time
+#            (evaluation excluded), capped at budget.max_iters x iter_scale.
+budget = dict(type='iters', iters=2000)
+seeds = [0]
+eval_interval = 500  # budget iterations between curve evaluations
+
+# Evaluated every eval_interval iterations (the curves) and at the end.
+# ReconstructionMetrics runs only for models with an encoder; the
+# WassersteinCriticDistance's train_dataset is each run's training set.
+classifier = 'work_dirs/classifiers/fashion_mnist_cnn.pth'
+curve_metrics = [
+    dict(type='ClassifierScore', fake_nums=5000, splits=10,
+         classifier_path=classifier, sample_model='orig'),
+    dict(type='SamplePairMSSSIM', fake_nums=2000, sample_model='orig'),
+    dict(type='ReconstructionMetrics', real_nums=2000),
+    dict(type='WassersteinCriticDistance', fake_nums=10000,
+         train_real_nums=10000, real_nums=5000, steps=1000, seed=0,
+         sample_model='orig'),
+]
+# Evaluated once, on the final checkpoint, with tools/test.py (Inception
+# features are slow on a CPU: ~6 images/s on 2 cores). 'fid_helper' stands
+# for alpha_gan_plugin.evaluation.fid_helper_inception_path().
+final_metrics = [
+    dict(type='LocalFID', fake_nums=1000, real_nums=2000,
+         feature_extractor_path='fid_helper', sample_model='orig'),
+]
+
+# Reference values of the test data itself (rows "data" of the table).
+data_reference = dict(num_images=2000, seed=0)
+# Grids drawn from the final checkpoints, the same latent codes for all.
+grids = dict(num_samples=64, num_recons=32, nrow=8, seed=0)
+# Overrides applied to every model config (MMagic --cfg-options syntax).
+cfg_options = {}
+work_dir = 'work_dirs/compare_fashion_mnist'
