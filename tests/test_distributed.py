@@ -105,3 +105,55 @@ def test_two_processes_train_in_sync_and_evaluate_like_one(tmp_path):
         singles.append(float(m['ms-ssim/avg']))
     assert abs(singles[0] - singles[1]) > 1e-4  # the ranks' samples differ
     assert two == pytest.approx(sum(singles) / 2, abs=1.01e-4)
+
+
+def _nan_on_rank1_worker(rank, port, queue):
+    """Run the encoder phase with a NaN batch on rank 1 only."""
+    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port),
+                      RANK=str(rank), WORLD_SIZE='2')
+    import datetime
+    import torch.distributed as dist
+    torch.set_num_threads(1)
+    # a hang would end here after 60 s instead of blocking the suite
+    dist.init_process_group('gloo', timeout=datetime.timedelta(seconds=60))
+    try:
+        sys.path.insert(0, ROOT)
+        from conftest import TINY_MODEL
+        from mmagic.registry import MODELS, OPTIM_WRAPPERS
+        torch.manual_seed(0)
+        model = MODELS.build(dict(TINY_MODEL))
+        wrapper = OPTIM_WRAPPERS.build(dict(
+            type='OptimWrapper',
+            optimizer=torch.optim.Adam(model.encoder.parameters())))
+        real = torch.zeros(4, 1, 16, 16)
+        if rank == 1:
+            real[0, 0, 0, 0] = float('nan')
+        try:
+            model.train_phase('encoder', real, wrapper, 1, 6)
+            queue.put((rank, 'no error'))
+        except FloatingPointError as err:
+            queue.put((rank, str(err)))
+    finally:
+        dist.destroy_process_group()
+
+
+def test_nan_on_one_rank_stops_every_rank():
+    """All ranks learn of a divergence on one (no rank is left waiting)."""
+    import torch.multiprocessing as mp
+    ctx = mp.get_context('spawn')
+    queue = ctx.SimpleQueue()
+    port = free_port()
+    procs = [ctx.Process(target=_nan_on_rank1_worker, args=(r, port, queue))
+             for r in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=180)
+    assert all(p.exitcode == 0 for p in procs), [p.exitcode for p in procs]
+    results = dict(queue.get() for _ in procs)
+    for rank in (0, 1):
+        msg = results[rank]
+        assert 'encoder loss is' in msg and 'at iteration 7' in msg, msg
+        assert 'not finite on rank(s) [1] of 2' in msg, msg
+        assert f'this is rank {rank}' in msg, msg
+    assert 'loss is nan' in results[1]

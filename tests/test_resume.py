@@ -168,3 +168,44 @@ def test_crash_during_save_keeps_last_good_checkpoint(tmp_path, monkeypatch,
     assert state['meta']['iter'] == 2
     assert all(torch.isfinite(v).all() for v in state['state_dict'].values()
                if v.is_floating_point())
+
+
+@needs_fashion_mnist
+def test_best_checkpoint_replacement_is_atomic(tmp_path, monkeypatch,
+                                               one_thread):
+    """save_best: a crash while the new best is written keeps the old one;
+    without a crash the old best goes only after the new one exists."""
+    from mmengine.hooks import CheckpointHook
+    from mmengine.runner import Runner
+    # every evaluation is a new best, so each one replaces the previous
+    monkeypatch.setitem(CheckpointHook.rule_map, 'greater',
+                        lambda new, old: True)
+    opts = [*TINY, 'train_cfg.max_iters=4', 'train_cfg.val_interval=2',
+            'default_hooks.checkpoint.interval=100',
+            'default_hooks.checkpoint.save_best=ms-ssim/avg',
+            'default_hooks.checkpoint.rule=greater']
+    best = 'best_ms-ssim_avg_iter_{}.pth'
+
+    work = str(tmp_path / 'clean')
+    train_tool.main([FM_CONFIG, '--work-dir', work, '--cfg-options', *opts])
+    assert not osp.exists(osp.join(work, best.format(2)))
+    assert load(osp.join(work, best.format(4)))['meta']['iter'] == 4
+    assert not [f for f in os.listdir(work) if f.endswith('.tmp')]
+
+    real_save = Runner.save_checkpoint
+
+    def dying_save(self, out_dir, filename, *args, **kwargs):
+        real_save(self, out_dir, filename, *args, **kwargs)
+        if 'best' in filename and self.iter == 4:
+            with open(osp.join(out_dir, filename), 'r+b') as f:
+                f.truncate(100)
+            raise KeyboardInterrupt('simulated crash during the best save')
+
+    monkeypatch.setattr(Runner, 'save_checkpoint', dying_save)
+    work = str(tmp_path / 'crash')
+    with pytest.raises(KeyboardInterrupt):
+        train_tool.main([FM_CONFIG, '--work-dir', work, '--cfg-options',
+                         *opts])
+    # mmengine would have removed the iteration-2 best before this save
+    assert load(osp.join(work, best.format(2)))['meta']['iter'] == 2
+    assert not osp.exists(osp.join(work, best.format(4)))

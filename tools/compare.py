@@ -230,6 +230,11 @@ def _metrics_for(metrics, model_cfg):
     return out
 
 
+def run_config_path(cmp, model, seed):
+    name = osp.basename(run_dir(cmp, model, seed))
+    return osp.join(cmp['work_dir'], 'configs', f'{name}.py')
+
+
 def build_run_configs(cmp, model, seed):
     """(training config, curve-evaluation config) of one run, as Configs."""
     from mmengine.config import Config
@@ -354,13 +359,17 @@ def run_one(cmp, model, seed, progress=True):
     done_path = osp.join(rdir, 'done.json')
     train_cfg, curve_cfg, has_final = build_run_configs(cmp, model, seed)
     os.makedirs(rdir, exist_ok=True)
-    cfg_path = osp.join(rdir, 'config.py')
-    curve_path = osp.join(rdir, 'curve_eval_config.py')
+    # outside the run dir: mmengine's Runner dumps its own (modified) copy of
+    # the config under the same base name into its work dir
+    cfg_dir = osp.join(cmp['work_dir'], 'configs')
+    os.makedirs(cfg_dir, exist_ok=True)
+    cfg_path = run_config_path(cmp, model, seed)
+    curve_path = osp.join(cfg_dir, f'{osp.basename(rdir)}_curve_eval.py')
     _write_new_or_same(cfg_path, train_cfg.pretty_text, 'run config')
     _write_new_or_same(curve_path, curve_cfg.pretty_text, 'run config')
     if osp.isfile(done_path):
         with open(done_path) as f:
-            return json.load(f)
+            return dict(json.load(f), config=cfg_path)
     log = osp.join(rdir, 'train.log')
     metrics_path = osp.join(rdir, 'metrics.jsonl')
     interval = train_cfg.train_cfg.val_interval
@@ -402,7 +411,7 @@ def run_one(cmp, model, seed, progress=True):
     summary = dict(model=model['name'], seed=seed, iters=int(meta['iter']),
                    iter_scale=model['iter_scale'],
                    train_seconds=meta.get('train_seconds'),
-                   checkpoint=last, curves=records,
+                   checkpoint=last, config=cfg_path, curves=records,
                    final={**records[-1]['metrics'], **final_test})
     tmp = done_path + '.tmp'
     with open(tmp, 'w') as f:
@@ -461,8 +470,8 @@ def data_reference(cmp, summaries):
             return saved['metrics']
     from mmagic.registry import METRICS
     from alpha_gan_plugin.evaluation.metrics import load_real_images
-    cfg = _build_in_scope(osp.join(run_dir(cmp, cmp['models'][0],
-                                           cmp['seeds'][0]), 'config.py'))
+    cfg = _build_in_scope(run_config_path(cmp, cmp['models'][0],
+                                          cmp['seeds'][0]))
     from mmagic.registry import MODELS
     pre = MODELS.build(cfg.model).data_preprocessor
     dataset = _val_dataset(cfg)
@@ -519,9 +528,7 @@ def model_grids(cmp, summary):
     from alpha_gan_plugin.evaluation.metrics import preprocessed_real_images
     from mmengine.dataset import pseudo_collate
     g = cmp['grids']
-    rdir = osp.dirname(summary['checkpoint'])
-    cfg, model = _load_model(osp.join(rdir, 'config.py'),
-                             summary['checkpoint'])
+    cfg, model = _load_model(summary['config'], summary['checkpoint'])
     gen = torch.Generator().manual_seed(g['seed'])
     z = torch.randn(g['num_samples'], model.noise_size, generator=gen)
     with torch.no_grad():

@@ -315,7 +315,10 @@ class AtomicCheckpointHook(CheckpointHook):
       one is in place (mmengine removes first, so with ``max_keep_ckpts=1`` a
       crash during the save would leave no checkpoint at all);
     * it refuses to save weights holding NaN/inf: ``FloatingPointError``
-      naming the networks, the iteration and the last good checkpoint.
+      naming the networks, the iteration and the last good checkpoint;
+    * ``save_best``: the new best checkpoint is written the same way and the
+      previous best is removed only once the new one is complete (mmengine
+      removes it first).
 
     Only local folders are supported (``os.replace`` semantics).
     """
@@ -328,6 +331,43 @@ class AtomicCheckpointHook(CheckpointHook):
                 f'checkpoint folder {self.out_dir!r} uses '
                 f'{type(self.file_backend).__name__}; use '
                 f"default_hooks.checkpoint.type='CheckpointHook' there")
+
+    def _save_best_checkpoint(self, runner, metrics) -> None:
+        """mmengine's best-checkpoint logic with an atomic save and the
+        removal of the previous best deferred until the new one exists."""
+        if not self.save_best:
+            return
+        backend = self.file_backend
+        deferred: List[str] = []
+        real_save = runner.save_checkpoint
+
+        def defer_removal(path):
+            deferred.append(str(path))
+
+        def atomic_save(out_dir, filename, *args, **kwargs):
+            tmp_name = f'.{filename}.tmp'
+            real_save(out_dir, tmp_name, *args, **kwargs)
+            if is_main_process():
+                tmp = osp.join(out_dir, tmp_name)
+                _fsync(tmp)
+                os.replace(tmp, osp.join(out_dir, filename))
+
+        backend.remove = defer_removal
+        backend.rmtree = defer_removal
+        runner.save_checkpoint = atomic_save
+        try:
+            super()._save_best_checkpoint(runner, metrics)
+        finally:
+            # drop the instance attributes: the class methods come back
+            del backend.remove, backend.rmtree, runner.save_checkpoint
+        current = {str(self.best_ckpt_path)} if getattr(
+            self, 'best_ckpt_path', None) else set()
+        current |= {str(p) for p in (getattr(
+            self, 'best_ckpt_path_dict', None) or {}).values()}
+        if is_main_process():
+            for path in deferred:
+                if path not in current and osp.isfile(path):
+                    os.remove(path)
 
     def _save_checkpoint_with_step(self, runner, step, meta):
         bad = non_finite_tensors(runner.model)

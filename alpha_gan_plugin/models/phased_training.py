@@ -5,6 +5,7 @@ from typing import Dict, List, Optional, Tuple
 import torch
 import torch.nn as nn
 from mmengine import MessageHub
+from mmengine.dist import all_reduce, get_rank, get_world_size
 from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from torch import Tensor
@@ -43,6 +44,20 @@ def parse_schedule(schedule: Optional[dict], defaults: Dict[str, int],
                              f'got {steps!r}')
         table[name] = steps
     return table
+
+
+def _non_finite_ranks(loss: Tensor) -> List[int]:
+    """Ranks whose ``loss`` is NaN/inf (all ranks learn it, so a divergence
+    on one rank stops every rank instead of leaving the others waiting in
+    the next collective operation)."""
+    bad = not bool(torch.isfinite(loss.detach()).all())
+    world = get_world_size()
+    if world == 1:
+        return [0] if bad else []
+    flags = torch.zeros(world, dtype=torch.float32, device=loss.device)
+    flags[get_rank()] = float(bad)
+    all_reduce(flags, op='sum')
+    return [int(r) for r in torch.nonzero(flags).flatten().tolist()]
 
 
 class PhasedTrainingMixin:
@@ -185,10 +200,15 @@ class PhasedTrainingMixin:
                 with wrapper.optim_context(network):
                     losses = self._phase_losses(name, real)
                     loss, logs = self.parse_losses(losses)
-                if not torch.isfinite(loss):
+                bad_ranks = _non_finite_ranks(loss)
+                if bad_ranks:
+                    world = get_world_size()
+                    where = '' if world == 1 else (
+                        f' (not finite on rank(s) {bad_ranks} of {world}; '
+                        f'this is rank {get_rank()})')
                     raise FloatingPointError(
                         f'{self.DISPLAY_NAME} diverged: the {name} loss is '
-                        f'{loss.item()} at iteration {curr_iter + 1} '
+                        f'{loss.item()}{where} at iteration {curr_iter + 1} '
                         f'({ {k: float(v) for k, v in losses.items()} }); no '
                         f'update was applied. Resume from the last checkpoint '
                         f'in the work dir with a lower learning rate for '
