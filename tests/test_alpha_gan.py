@@ -237,3 +237,47 @@ def test_code_adversarial_term_pulls_codes_to_prior():
         e_loss.backward()
         e_opt.step()
     assert offset.detach().norm() < 0.2 * (3.0 * dim**0.5)
+
+
+def _packed_batch(imgs, **meta):
+    samples = []
+    for img in imgs:
+        s = DataSample(gt_img=img)
+        s.set_metainfo(dict(meta))
+        samples.append(s)
+    return dict(inputs={}, data_samples=samples)
+
+
+@pytest.mark.parametrize('channels,pre_kwargs,meta', [
+    (1, dict(mean=[127.5], std=[127.5]), {}),
+    (3, dict(mean=[10., 20., 30.], std=[50., 60., 70.],
+             output_channel_order='RGB'), dict(gt_channel_order='BGR')),
+    (3, dict(mean=[0.], std=[255.]), dict(gt_color_type='color')),
+])
+def test_fast_real_images_equal_mmagic_preprocessor(channels, pre_kwargs,
+                                                    meta):
+    from mmagic.models import DataPreprocessor
+    from alpha_gan_plugin.models.phased_training import stacked_gt_images
+    g = torch.Generator().manual_seed(channels)
+    imgs = torch.randint(0, 256, (6, channels, 8, 8), generator=g,
+                         dtype=torch.uint8)
+    pre = DataPreprocessor(**pre_kwargs)
+    fast = stacked_gt_images(pre, _packed_batch(imgs, **meta))
+    full = pre(_packed_batch(imgs, **meta), True)['data_samples'].gt_img
+    assert fast is not None
+    assert fast.dtype == full.dtype and torch.equal(fast, full)
+    if pre_kwargs.get('output_channel_order') == 'RGB':
+        # the conversion happened (not a no-op on both sides)
+        assert not torch.equal(fast, (imgs.float() - pre.mean) / pre.std)
+
+
+def test_fast_real_images_leave_unusual_batches_to_mmagic():
+    from mmagic.models import DataPreprocessor
+    from alpha_gan_plugin.models.phased_training import stacked_gt_images
+    pre = DataPreprocessor(mean=[127.5], std=[127.5])
+    mixed = [torch.zeros(1, 8, 8, dtype=torch.uint8),
+             torch.zeros(1, 8, 9, dtype=torch.uint8)]
+    assert stacked_gt_images(pre, _packed_batch(mixed)) is None
+    with_inputs = dict(_packed_batch([mixed[0]]),
+                       inputs=dict(img=[mixed[0]]))
+    assert stacked_gt_images(pre, with_inputs) is None

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import os.path as osp
+import re
 import socket
 import subprocess
 import sys
@@ -78,6 +79,20 @@ def rank_pids(launcher_pid: int):
     return sorted(found)
 
 
+_ITER = re.compile(rb'Iter\(train\)\s*\[\s*(\d+)\s*/')
+
+
+def last_logged_iter(log_path: str):
+    """The last training iteration in the console log (None before one)."""
+    try:
+        with open(log_path, 'rb') as f:
+            f.seek(max(0, os.path.getsize(log_path) - 20000))
+            hits = _ITER.findall(f.read())
+    except OSError:
+        return None
+    return int(hits[-1]) if hits else None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--work-dir', required=True)
@@ -108,13 +123,15 @@ def main(argv=None):
         ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'), CONFIG,
          str(args.nproc), '--work-dir', args.work_dir, '--cfg-options',
          *opts], stdout=log, stderr=subprocess.STDOUT, env=env)
-    samples = []  # (seconds, [rss per rank])
+    samples = []  # (seconds, [rss per rank], last logged iteration)
+    log_path = osp.join(args.work_dir, 'soak_console.log')
     while proc.poll() is None:
         pids = rank_pids(proc.pid)
         if len(pids) == args.nproc:
             try:
-                samples.append((time.time() - start, [rss_mb(p)
-                                                      for p in pids]))
+                samples.append((time.time() - start,
+                                [rss_mb(p) for p in pids],
+                                last_logged_iter(log_path)))
             except OSError:
                 pass
         time.sleep(1.0)
@@ -132,8 +149,29 @@ def main(argv=None):
                      for r in range(args.nproc)] if samples else None,
         samples=len(samples),
         # every 10th sample: (seconds since launch, RSS MB per rank)
-        timeline=[(round(t, 1), [round(x, 1) for x in r])
-                  for t, r in samples[::10]])
+        timeline=[(round(t, 1), it, [round(x, 1) for x in r])
+                  for t, r, it in samples[::10]])
+    # RSS by training progress: the last sample before each logged
+    # iteration milestone; growth in each half of the run tells warm-up
+    # (first half) from a leak (which keeps growing in the second half)
+    by_iter = {}
+    for _, r, it in samples:
+        if it is not None:
+            by_iter[it] = r
+    if by_iter:
+        summary['rss_by_iter_mb'] = {
+            str(it): [round(x, 1) for x in r]
+            for it, r in sorted(by_iter.items())
+            if it % max(100, args.val_interval // 2) == 0 or it == max(by_iter)}
+        half = args.iters // 2
+        first = min(by_iter)
+        mid = min(by_iter, key=lambda i: abs(i - half))
+        last = max(by_iter)
+        summary['rss_growth_first_half_mb'] = [
+            round(b - a, 1) for a, b in zip(by_iter[first], by_iter[mid])]
+        summary['rss_growth_second_half_mb'] = [
+            round(b - a, 1) for a, b in zip(by_iter[mid], by_iter[last])]
+        summary['halves'] = [first, mid, last]
     if begun:
         summary['rss_growth_mb'] = [
             round(e - s, 1) for s, e in zip(begun[0][1], samples[-1][1])
