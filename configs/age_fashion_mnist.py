@@ -48,9 +48,10 @@ default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(interval=1000, max_keep_ckpts=3))
 
-metrics = [
+# During training: MMagic's MS-SSIM of samples (cheap). tools/test.py: the
+# plugin's full suite (configs/_base_/fashion_mnist_eval.py).
+val_evaluator = dict(metrics=[
     dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=1000,
          sample_model='orig'),
-]
-val_evaluator = dict(metrics=metrics)
-test_evaluator = dict(metrics=metrics)
+])
+test_evaluator = dict(metrics=_base_.fm_autoencoder_metrics)

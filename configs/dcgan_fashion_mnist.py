@@ -5,7 +5,10 @@
 # in the alpha-GAN config. Kept: MMagic's DCGAN losses and its Adam settings
 # (G lr 4e-4, D lr 1e-4, betas (0.5, 0.999)).
 #   python tools/train.py configs/dcgan_fashion_mnist.py
-_base_ = 'mmagic::dcgan/dcgan_Glr4e-4_Dlr1e-4_1xb128-5kiters_mnist-64x64.py'
+_base_ = [
+    'mmagic::dcgan/dcgan_Glr4e-4_Dlr1e-4_1xb128-5kiters_mnist-64x64.py',
+    './_base_/fashion_mnist_eval.py',
+]
 
 # registers the DCGANDiscriminator whose init_weights works (mmagic#2109)
 custom_imports = dict(imports=['alpha_gan_plugin'], allow_failed_imports=False)
@@ -17,28 +20,21 @@ model = dict(
     generator=dict(output_scale=32, out_channels=1, base_channels=128),
     discriminator=dict(input_scale=32, in_channels=1, base_channels=32))
 
-# --- data: Fashion-MNIST as in configs/_base_/fashion_mnist_32x32.py -------
-data_root = '/usr/share/datasets/fashion-mnist'
-batch_size = 64
-train_pipeline = [dict(type='PackInputs')]
+# --- data: Fashion-MNIST, the data sets of configs/_base_/fashion_mnist_eval.py
 train_dataloader = dict(
     _delete_=True,
-    batch_size=batch_size,
+    batch_size=64,
     num_workers=0,
     persistent_workers=False,
     sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(
-        type='FashionMNISTDataset', data_root=data_root, split='train',
-        image_size=32, channels=1, pipeline=train_pipeline))
+    dataset=_base_.fm_train_dataset)
 val_dataloader = dict(
     _delete_=True,
-    batch_size=batch_size,
+    batch_size=64,
     num_workers=0,
     persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='FashionMNISTDataset', data_root=data_root, split='test',
-        image_size=32, channels=1, pipeline=train_pipeline))
+    dataset=_base_.fm_test_dataset)
 test_dataloader = val_dataloader
 
 # --- schedule and evaluation: as configs/alpha_gan_fashion_mnist.py --------
@@ -46,9 +42,8 @@ train_cfg = dict(max_iters=3000, val_interval=1000)
 default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(interval=1000, max_keep_ckpts=3, save_best=None))
-metrics = [
+val_evaluator = dict(metrics=[
     dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=1000,
          sample_model='orig'),
-]
-val_evaluator = dict(metrics=metrics)
-test_evaluator = dict(metrics=metrics)
+])
+test_evaluator = dict(metrics=_base_.fm_gan_metrics)

