@@ -69,14 +69,22 @@ def test_one_vs_two_processes(tmp_path):
         port = s.getsockname()[1]
     ctx = mp.get_context('spawn')
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(r, 2, port, files, queue))
-             for r in range(2)]
-    for p in procs:
-        p.start()
-    results = dict(queue.get(timeout=300) for _ in procs)
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
+    # daemon, and killed if still alive: a hung worker fails this test
+    # instead of blocking the interpreter's exit (and so the whole suite)
+    procs = [ctx.Process(target=_worker, args=(r, 2, port, files, queue),
+                         daemon=True) for r in range(2)]
+    try:
+        for p in procs:
+            p.start()
+        results = dict(queue.get(timeout=300) for _ in procs)
+        for p in procs:
+            p.join(60)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+                p.join()
+    assert [p.exitcode for p in procs] == [0, 0]
     assert set(single) == set(results[0]) and len(single) == 8
     for key, value in single.items():
         assert results[0][key] == pytest.approx(value, rel=1e-6, abs=1e-9), \
