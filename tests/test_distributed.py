@@ -2,6 +2,7 @@
 import json
 import os
 import os.path as osp
+import signal
 import socket
 import subprocess
 import sys
@@ -31,11 +32,20 @@ def launch(script, args, timeout=240):
     env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1',
                PORT=str(free_port()), MASTER_ADDR='127.0.0.1',
                PYTHON=sys.executable)
-    proc = subprocess.run(['bash', osp.join(TOOLS, script), *args],
-                          capture_output=True, text=True, timeout=timeout,
-                          env=env)
-    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
-    return proc
+    # its own session, so that a timeout kills torchrun's workers too (they
+    # would otherwise keep the output pipes open and block the suite)
+    proc = subprocess.Popen(['bash', osp.join(TOOLS, script), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        raise AssertionError(f'{script} did not finish within {timeout} s:\n'
+                             + (out + err)[-4000:])
+    assert proc.returncode == 0, (out + err)[-4000:]
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def write_config(tmp_path, record):
