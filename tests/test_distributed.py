@@ -3,14 +3,14 @@ import json
 import os
 import os.path as osp
 import signal
-import socket
 import subprocess
 import sys
 
 import pytest
 import torch
 
-from helpers import ROOT, needs_fashion_mnist
+from helpers import (ROOT, TINY_MODEL, free_port, needs_fashion_mnist,
+                     run_ranks)
 
 TOOLS = osp.join(ROOT, 'tools')
 if TOOLS not in sys.path:
@@ -20,12 +20,6 @@ from test_tools import FM_CONFIG, FM_TEST_CONFIG, TINY  # noqa: E402
 
 # the tiny config without the visualisation hook (custom_hooks is replaced)
 TINY_NO_VIS = [o for o in TINY if not o.startswith('custom_hooks')]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def launch(script, args, timeout=240):
@@ -120,20 +114,17 @@ def test_two_processes_train_in_sync_and_evaluate_like_one(tmp_path):
 
 def _nan_on_rank1_worker(rank, port, queue):
     """Run the encoder phase with a NaN batch on rank 1 only; report what
-    each rank raised, then leave at once (os._exit)."""
+    each rank raised."""
     import datetime
-    import faulthandler
-    # a hang anywhere prints every thread's stack into the test's output and
-    # ends the process instead of blocking the suite
-    faulthandler.dump_traceback_later(150, exit=True)
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port),
                       RANK=str(rank), WORLD_SIZE='2')
     import torch.distributed as dist
     torch.set_num_threads(1)
     dist.init_process_group('gloo', timeout=datetime.timedelta(seconds=60))
-    sys.path.insert(0, ROOT)
-    from conftest import TINY_MODEL
+    import alpha_gan_plugin  # noqa: F401
     from mmagic.registry import MODELS, OPTIM_WRAPPERS
+    from mmagic.utils import register_all_modules
+    register_all_modules(init_default_scope=True)
     torch.manual_seed(0)
     model = MODELS.build(dict(TINY_MODEL))
     wrapper = OPTIM_WRAPPERS.build(dict(
@@ -147,51 +138,11 @@ def _nan_on_rank1_worker(rank, port, queue):
         queue.put((rank, 'no error'))
     except FloatingPointError as err:
         queue.put((rank, str(err)))
-    # The property under test ends with the put: both ranks got past the
-    # collective that shares the NaN flag and raised. Process-group teardown
-    # and interpreter shutdown are not part of it and are skipped, so that
-    # the harness cannot hang on them.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
 
 
 def test_nan_on_one_rank_stops_every_rank():
     """All ranks learn of a divergence on one (no rank is left waiting)."""
-    import queue as queue_mod
-    import time
-
-    import torch.multiprocessing as mp
-    ctx = mp.get_context('spawn')
-    queue = ctx.SimpleQueue()
-    port = free_port()
-    procs = [ctx.Process(target=_nan_on_rank1_worker, args=(r, port, queue),
-                         daemon=True) for r in range(2)]
-    results = {}
-    try:
-        for p in procs:
-            p.start()
-        deadline = time.time() + 200
-        while len(results) < 2:
-            if not queue.empty():
-                rank, msg = queue.get()
-                results[rank] = msg
-                continue
-            dead = [r for r, p in enumerate(procs)
-                    if r not in results and not p.is_alive()]
-            assert not dead, (f'rank(s) {dead} exited without a result',
-                              [p.exitcode for p in procs])
-            if time.time() > deadline:
-                raise queue_mod.Empty(
-                    f'no result from rank(s) '
-                    f'{sorted(set(range(2)) - set(results))} within 200 s')
-            time.sleep(0.1)
-    finally:
-        for p in procs:
-            p.join(timeout=30)
-            if p.is_alive():
-                p.kill()
-                p.join()
+    results = run_ranks(_nan_on_rank1_worker, timeout=200)
     for rank in (0, 1):
         msg = results[rank]
         assert 'encoder loss is' in msg and 'at iteration 7' in msg, msg

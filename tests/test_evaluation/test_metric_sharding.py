@@ -1,10 +1,10 @@
 """Metric values are identical with 1 and 2 processes (gloo, CPU)."""
 import os
-import socket
 
 import pytest
 import torch
-import torch.multiprocessing as mp
+
+from helpers import run_ranks
 
 from _support import (FakeAutoEncoder, as_samples, fake_images,
                       fashion_dataset, loader, make_files)
@@ -45,7 +45,7 @@ def run_metrics(files, rank, world):
     return out
 
 
-def _worker(rank, world, port, files, queue):
+def _worker(rank, port, queue, files, world):
     import torch.distributed as dist
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port),
                       RANK=str(rank), WORLD_SIZE=str(world))
@@ -54,37 +54,13 @@ def _worker(rank, world, port, files, queue):
     import alpha_gan_plugin  # noqa: F401
     from mmagic.utils import register_all_modules
     register_all_modules(init_default_scope=True)
-    try:
-        out = run_metrics(files, rank, world)
-        queue.put((rank, out))
-    finally:
-        dist.destroy_process_group()
+    queue.put((rank, run_metrics(files, rank, world)))
 
 
 def test_one_vs_two_processes(tmp_path):
     files = make_files(tmp_path)
     single = run_metrics(files, 0, 1)
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
-    ctx = mp.get_context('spawn')
-    queue = ctx.Queue()
-    # daemon, and killed if still alive: a hung worker fails this test
-    # instead of blocking the interpreter's exit (and so the whole suite)
-    procs = [ctx.Process(target=_worker, args=(r, 2, port, files, queue),
-                         daemon=True) for r in range(2)]
-    try:
-        for p in procs:
-            p.start()
-        results = dict(queue.get(timeout=300) for _ in procs)
-        for p in procs:
-            p.join(60)
-    finally:
-        for p in procs:
-            if p.is_alive():
-                p.kill()
-                p.join()
-    assert [p.exitcode for p in procs] == [0, 0]
+    results = run_ranks(_worker, files, 2)
     assert set(single) == set(results[0]) and len(single) == 8
     for key, value in single.items():
         assert results[0][key] == pytest.approx(value, rel=1e-6, abs=1e-9), \
