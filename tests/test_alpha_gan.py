@@ -6,10 +6,12 @@ import torch
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 
 from alpha_gan_plugin.models import CodeDiscriminator, AlphaGANEncoder
-from alpha_gan_plugin.models import losses as L
-from alpha_gan_plugin.models.alpha_gan import NETWORKS
+from alpha_gan_plugin.models import AlphaGAN
+from alpha_gan_plugin.models.losses import alpha_gan_loss as L
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
+
+NETWORKS = tuple(AlphaGAN.PHASES)
 
 
 def build(cfg):
@@ -132,7 +134,9 @@ def test_stochastic_encoder_samples_posterior(tiny_model_cfg):
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize('mutate,match', [
     (lambda c: c.update(foo=1), 'unknown config keys'),
-    (lambda c: c.update(generator_steps=2), 'train_schedule'),
+    (lambda c: c.update(generator_steps=2,
+                        train_schedule=dict(generator=3)), 'disagree'),
+    (lambda c: c.update(train_schedule=dict(generator=1.5)), 'generator'),
     (lambda c: c['loss_config'].update(rec_wieght=1), 'rec_wieght'),
     (lambda c: c['loss_config'].update(image_adv_form='hinge'),
      'image_adv_form'),
@@ -257,7 +261,7 @@ def _packed_batch(imgs, **meta):
 def test_fast_real_images_equal_mmagic_preprocessor(channels, pre_kwargs,
                                                     meta):
     from mmagic.models import DataPreprocessor
-    from alpha_gan_plugin.models.phased_training import stacked_gt_images
+    from alpha_gan_plugin.utils import stacked_gt_images
     g = torch.Generator().manual_seed(channels)
     imgs = torch.randint(0, 256, (6, channels, 8, 8), generator=g,
                          dtype=torch.uint8)
@@ -273,7 +277,7 @@ def test_fast_real_images_equal_mmagic_preprocessor(channels, pre_kwargs,
 
 def test_fast_real_images_leave_unusual_batches_to_mmagic():
     from mmagic.models import DataPreprocessor
-    from alpha_gan_plugin.models.phased_training import stacked_gt_images
+    from alpha_gan_plugin.utils import stacked_gt_images
     pre = DataPreprocessor(mean=[127.5], std=[127.5])
     mixed = [torch.zeros(1, 8, 8, dtype=torch.uint8),
              torch.zeros(1, 8, 9, dtype=torch.uint8)]

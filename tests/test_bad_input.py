@@ -202,7 +202,7 @@ class _PoisonGeneratorHook(Hook):
 def test_nan_loss_names_network_iteration_and_last_checkpoint(
         tmp_path, monkeypatch):
     from mmengine import MessageHub
-    from alpha_gan_plugin.models import losses
+    from alpha_gan_plugin.models.losses import alpha_gan_loss as losses
     real = losses.reconstruction_l1
 
     def poisoned(real_img, recon):

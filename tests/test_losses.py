@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from alpha_gan_plugin.models import losses as L
+from alpha_gan_plugin.models.losses import alpha_gan_loss as L
 
 
 def sig(x):

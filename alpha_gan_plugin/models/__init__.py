@@ -1,8 +1,9 @@
-"""alpha-GAN model and networks, registered into ``mmagic.registry.MODELS``."""
-from . import losses
-from .alpha_gan import AlphaGAN
-from .age import AGE  # noqa: F401
-from .code_discriminator import CodeDiscriminator
-from .encoder import AlphaGANEncoder
+"""Models, networks and losses, registered into ``mmagic.registry.MODELS``."""
+from .base_models import BaseAutoEncodingGAN
+from .editors import AGE, AlphaGAN, AlphaGANEncoder, CodeDiscriminator
+from .losses import AGELoss, AlphaGANLoss
 
-__all__ = ['AlphaGAN', 'AlphaGANEncoder', 'CodeDiscriminator', 'losses']
+__all__ = [
+    'BaseAutoEncodingGAN', 'AlphaGAN', 'AlphaGANEncoder', 'CodeDiscriminator',
+    'AGE', 'AlphaGANLoss', 'AGELoss'
+]

@@ -1,0 +1,385 @@
+"""The base of the plugin's auto-encoding GANs: networks trained in phases."""
+import inspect
+from collections import OrderedDict
+from typing import Dict, List, Optional, Union
+
+import torch
+import torch.nn as nn
+from mmengine import MessageHub
+from mmengine.dist import all_reduce, get_rank, get_world_size
+from mmengine.optim import OptimWrapperDict
+from torch import Tensor
+
+from mmagic.models.base_models import BaseGAN
+from mmagic.models.utils import set_requires_grad
+from mmagic.registry import MODELS
+from ...utils import real_images, reject_unknown_keys, unwrap
+from .shape_probe import probe_network_shapes
+
+ModelType = Union[Dict, nn.Module]
+
+
+class BaseAutoEncodingGAN(BaseGAN):
+    """A GAN with an encoder whose networks are updated in turn, each with
+    its own optimizer, by a table of phases.
+
+    A subclass states its math and nothing else, through class attributes:
+
+    * ``PHASES``: network -> name of the method computing that network's
+      losses on a real batch, in update order. The keys are the networks,
+      the ``optim_wrapper`` keys and the ``train_schedule`` keys.
+    * ``DEFAULT_SCHEDULE``: updates per iteration of each network.
+    * ``DEFAULT_LOSS``: the registered loss module built from
+      ``loss_config`` when it names no ``type``; it must have a method
+      ``<network>_loss`` for every network.
+    * ``STEP_KEYS``: which networks MMagic's ``generator_steps`` /
+      ``discriminator_steps`` set (see below).
+    * ``DISPLAY_NAME``: the model's name in messages.
+
+    Each phase runs its own forward pass with the other networks frozen
+    (``requires_grad=False``) and called unwrapped, so its gradients never
+    reach another network's parameters or optimizer state, and distributed
+    wrappers never wait for a frozen network. All updates of an iteration
+    see the same real batch. A non-finite loss on any rank stops every rank
+    (``FloatingPointError`` naming the network and the iteration).
+
+    ``generator_steps`` / ``discriminator_steps`` (the keys of MMagic's
+    ``BaseGAN``, e.g. inherited from a WGAN-GP config) set the updates per
+    iteration of the networks in ``STEP_KEYS``. MMagic's ``BaseGAN`` updates
+    the discriminator once per iteration and the generator every
+    ``discriminator_steps`` iterations; here every iteration updates every
+    network, so the ratio of updates is the same and one iteration holds
+    ``discriminator_steps`` of MMagic's. Setting a network both there and in
+    ``train_schedule`` to different counts is an error.
+
+    Args:
+        generator: Config or module of the generator (any MMagic generator
+            taking ``noise``).
+        discriminator: Config or module of the image discriminator, or None.
+        networks: The subclass's other networks (e.g. ``encoder``), configs
+            are built with ``latent_size=noise_size`` as default argument.
+        data_preprocessor: MMagic ``DataPreprocessor`` config.
+        noise_size: Latent size; taken from the generator when None.
+        ema_config: MMagic EMA config for the generator (None = no EMA).
+        loss_config: Config of the loss module: ``type`` (default
+            ``DEFAULT_LOSS``) and its settings. ``model.loss_config`` then
+            holds every setting in effect.
+        train_schedule: Updates per iteration for each network; missing
+            networks take ``DEFAULT_SCHEDULE``.
+        generator_steps: See above (None = not set).
+        discriminator_steps: See above (None = not set).
+        shape_check: Push a tiny batch through all networks at build time
+            to check that latent size, image size and channels agree.
+    """
+
+    PHASES: Dict[str, str] = {}
+    DEFAULT_SCHEDULE: Dict[str, int] = {}
+    DEFAULT_LOSS = ''
+    STEP_KEYS = dict(generator_steps='generator',
+                     discriminator_steps='discriminator')
+    DISPLAY_NAME = 'model'
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.PHASES:
+            return
+        for net, method in cls.PHASES.items():
+            assert callable(getattr(cls, method, None)), (cls, net, method)
+        assert list(cls.DEFAULT_SCHEDULE) == list(cls.PHASES), cls
+        assert set(cls.STEP_KEYS.values()) <= set(cls.PHASES), cls
+
+    def __init__(self,
+                 generator: ModelType,
+                 discriminator: Optional[ModelType] = None,
+                 networks: Optional[Dict[str, ModelType]] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 noise_size: Optional[int] = None,
+                 ema_config: Optional[dict] = None,
+                 loss_config: Optional[dict] = None,
+                 train_schedule: Optional[dict] = None,
+                 generator_steps: Optional[int] = None,
+                 discriminator_steps: Optional[int] = None,
+                 shape_check: bool = True,
+                 **unknown):
+        if unknown:
+            accepted = [p for p in inspect.signature(
+                type(self).__init__).parameters if p not in ('self',
+                                                              'kwargs')]
+            accepted += [
+                p for p in inspect.signature(
+                    BaseAutoEncodingGAN.__init__).parameters
+                if p not in ('self', 'networks', 'unknown', 'generator',
+                             'discriminator') and p not in accepted
+            ]
+            reject_unknown_keys(type(self).__name__, unknown, accepted,
+                                'model')
+        self.train_schedule = self._resolve_schedule(
+            train_schedule,
+            dict(generator_steps=generator_steps,
+                 discriminator_steps=discriminator_steps))
+        super().__init__(
+            generator=generator,
+            discriminator=discriminator,
+            data_preprocessor=data_preprocessor,
+            generator_steps=self.train_schedule.get('generator', 1),
+            discriminator_steps=self.train_schedule.get('discriminator', 1),
+            noise_size=noise_size,
+            ema_config=ema_config,
+            loss_config=loss_config)
+        for name, net in (networks or {}).items():
+            if net is None:
+                raise ValueError(f'{self.DISPLAY_NAME} needs a {name} config '
+                                 f'(model.{name}=dict(type=...))')
+            if isinstance(net, dict):
+                net = MODELS.build(
+                    net, default_args=dict(latent_size=self.noise_size))
+            setattr(self, name, net)
+        self._image_shape = probe_network_shapes(
+            self) if shape_check else None
+        self._checked_first_batch = False
+        self._active_phase: Optional[str] = None
+
+    # ------------------------------------------------------------------
+    # configuration
+    # ------------------------------------------------------------------
+    def _resolve_schedule(self, schedule: Optional[dict],
+                          steps: Dict[str, Optional[int]]) -> 'OrderedDict':
+        """Updates per iteration of every network, in update order."""
+        schedule = dict(schedule or {})
+        reject_unknown_keys(f'{self.DISPLAY_NAME} train_schedule',
+                            set(schedule) - set(self.PHASES), self.PHASES,
+                            'model.train_schedule')
+        for key, value in steps.items():
+            if value is None:
+                continue
+            net = self.STEP_KEYS[key]
+            if net in schedule and schedule[net] != value:
+                raise ValueError(
+                    f'{key}={value!r} and train_schedule.{net}='
+                    f'{schedule[net]!r} disagree: both set the updates per '
+                    f'iteration of the {net}; set only one of them (an '
+                    f'inherited {key} is removed by model=dict(_delete_=True'
+                    f', ...) or by setting {key}={schedule[net]!r})')
+            schedule[net] = value
+        table = OrderedDict()
+        for name, default in self.DEFAULT_SCHEDULE.items():
+            steps_ = schedule.get(name, default)
+            if isinstance(steps_, bool) or not isinstance(steps_, int) or \
+                    steps_ < 1:
+                raise ValueError(f'train_schedule.{name} must be an int >= 1'
+                                 f', got {steps_!r}')
+            table[name] = steps_
+        return table
+
+    def _init_loss(self, loss_config: Optional[dict] = None) -> None:
+        """Build the registered loss module from ``loss_config`` (called by
+        ``BaseGAN.__init__``); ``self.loss_config`` shows every setting."""
+        cfg = dict(loss_config or {})
+        cfg.setdefault('type', self.DEFAULT_LOSS)
+        self.loss = MODELS.build(cfg)
+        missing = [f'{net}_loss' for net in self.PHASES
+                   if not callable(getattr(self.loss, f'{net}_loss', None))]
+        if missing:
+            raise ValueError(
+                f'model.loss_config.type={cfg["type"]!r} has no method '
+                f'{missing} that {self.DISPLAY_NAME} calls; use '
+                f'{self.DEFAULT_LOSS!r} or a loss module with those methods')
+        self.loss_config = dict(type=cfg['type'],
+                                **getattr(self.loss, 'settings', {}))
+        self.gan_loss = self.gen_auxiliary_losses = None
+        self.disc_auxiliary_losses = None
+
+    @property
+    def loss_settings(self) -> dict:
+        """dict: The loss settings in effect (``loss_config`` without
+        ``type``)."""
+        return {k: v for k, v in self.loss_config.items() if k != 'type'}
+
+    # ------------------------------------------------------------------
+    # the auto-encoder
+    # ------------------------------------------------------------------
+    def real_images(self, data: dict) -> Tensor:
+        """Normalised real images of a raw dataloader batch, (N, C, H, W)
+        in the generator's output range (:func:`~alpha_gan_plugin.utils.
+        real_images`)."""
+        return real_images(self.data_preprocessor, data)
+
+    def encode(self, images: Tensor, noise: Optional[Tensor] = None) -> Tensor:
+        """Codes of preprocessed images, (N, noise_size).
+
+        Args:
+            images: (N, C, H, W), normalised as the generator's outputs.
+            noise: Noise of a stochastic encoder (None: drawn by it).
+        """
+        enc = self._net('encoder')
+        return enc(images) if noise is None else enc(images, noise)
+
+    def reconstruct(self,
+                    images: Tensor,
+                    sample_model: str = 'orig',
+                    noise: Optional[Tensor] = None) -> Tensor:
+        """Reconstructions ``G(E(x))`` of preprocessed images.
+
+        Args:
+            images: (N, C, H, W), normalised as the generator's outputs.
+            sample_model: ``'orig'`` or ``'ema'`` (the EMA generator).
+            noise: Noise of a stochastic encoder (None otherwise).
+
+        Returns:
+            Tensor: Reconstructions of the same shape and range.
+        """
+        if sample_model == 'ema':
+            if not self.with_ema_gen:
+                raise ValueError("sample_model='ema' but the model has no EMA "
+                                 'generator (set ema_config)')
+            gen = self.generator_ema
+        elif sample_model == 'orig':
+            gen = unwrap(self.generator)
+        else:
+            raise ValueError(f"sample_model must be 'orig' or 'ema', got "
+                             f'{sample_model!r}')
+        out = gen(noise=self.encode(images, noise), return_noise=False)
+        return out['fake_img'] if isinstance(out, dict) else out
+
+    # ------------------------------------------------------------------
+    # training
+    # ------------------------------------------------------------------
+    def _generate(self, noise: Tensor) -> Tensor:
+        out = self._net('generator')(noise=noise, return_noise=False)
+        return out['fake_img'] if isinstance(out, dict) else out
+
+    def _net(self, name: str) -> nn.Module:
+        """The network ``name`` as the current phase must call it: through
+        its distributed wrapper only when it is the network being updated."""
+        net = getattr(self, name)
+        return net if name == self._active_phase else unwrap(net)
+
+    def _check_first_batch(self, real: Tensor,
+                           optim_wrapper: OptimWrapperDict) -> None:
+        missing = [n for n in self.PHASES if n not in optim_wrapper]
+        if missing:
+            per_net = ', '.join(f'{n}=dict(...)' for n in self.PHASES)
+            raise ValueError(
+                f'optim_wrapper has no optimizer for {missing}; '
+                f'{self.DISPLAY_NAME} needs one per network: optim_wrapper='
+                f"dict(constructor='MultiOptimWrapperConstructor', {per_net})")
+        if self._image_shape is not None and \
+                tuple(real.shape[1:]) != self._image_shape:
+            raise ValueError(
+                f'the data gives images of shape {tuple(real.shape[1:])} but '
+                f'the networks make/take {self._image_shape}; change the '
+                f'dataset image size/channels or the networks\' '
+                f'output_scale/input_scale/in_channels/out_channels')
+
+    def train_step(self, data: dict,
+                   optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+        """One iteration: every network updated per ``train_schedule``.
+
+        Args:
+            data: A batch from the dataloader (``inputs`` and
+                ``data_samples`` with ``gt_img``).
+            optim_wrapper: One ``OptimWrapper`` per network.
+
+        Returns:
+            dict: Scalars for logging, one group per network.
+        """
+        real = self.real_images(data)
+        if not self._checked_first_batch:
+            self._check_first_batch(real, optim_wrapper)
+            self._checked_first_batch = True
+        curr_iter = MessageHub.get_current_instance().get_info('iter', 0)
+        log_vars: Dict[str, Tensor] = {}
+        for name, steps in self.train_schedule.items():
+            log_vars.update(
+                self.train_phase(name, real, optim_wrapper[name], steps,
+                                 curr_iter))
+        self._update_ema(curr_iter)
+        return log_vars
+
+    def train_phase(self,
+                    name: str,
+                    real: Tensor,
+                    wrapper,
+                    steps: int = 1,
+                    curr_iter: int = 0) -> Dict[str, Tensor]:
+        """Update one network ``steps`` times with the others frozen.
+
+        Args:
+            name: One of the networks (a key of ``PHASES``).
+            real: Preprocessed real images (N, C, H, W).
+            wrapper: The ``OptimWrapper`` of that network.
+            steps: Number of updates.
+            curr_iter: Training iteration, for error messages.
+
+        Returns:
+            dict: The phase's losses, averaged over its steps.
+        """
+        if name not in self.PHASES:
+            raise ValueError(f'unknown network {name!r}; use one of '
+                             f'{tuple(self.PHASES)}')
+        phase_losses = getattr(self, self.PHASES[name])
+        network = getattr(self, name)
+        others = [getattr(self, n) for n in self.PHASES if n != name]
+        set_requires_grad(others, False)
+        self._active_phase = name
+        phase_logs: List[Dict[str, Tensor]] = []
+        try:
+            for _ in range(steps):
+                with wrapper.optim_context(network):
+                    losses = phase_losses(real)
+                    loss, logs = self.parse_losses(losses)
+                self._stop_if_not_finite(name, loss, losses, curr_iter)
+                wrapper.update_params(loss)
+                logs.pop('loss', None)
+                phase_logs.append(logs)
+        finally:
+            set_requires_grad(others, True)
+            self._active_phase = None
+        return self.gather_log_vars(phase_logs)
+
+    def _stop_if_not_finite(self, name: str, loss: Tensor,
+                            losses: Dict[str, Tensor], curr_iter: int) -> None:
+        """Raise on every rank when ``loss`` is NaN/inf on any rank (so no
+        rank is left waiting in the next collective operation)."""
+        bad = not bool(torch.isfinite(loss.detach()).all())
+        world = get_world_size()
+        if world > 1:
+            flags = torch.zeros(world, dtype=torch.float32,
+                                device=loss.device)
+            flags[get_rank()] = float(bad)
+            all_reduce(flags, op='sum')
+            bad_ranks = torch.nonzero(flags).flatten().tolist()
+        else:
+            bad_ranks = [0] if bad else []
+        if not bad_ranks:
+            return
+        where = '' if world == 1 else (
+            f' (not finite on rank(s) {[int(r) for r in bad_ranks]} of '
+            f'{world}; this is rank {get_rank()})')
+        raise FloatingPointError(
+            f'{self.DISPLAY_NAME} diverged: the {name} loss is {loss.item()}'
+            f'{where} at iteration {curr_iter + 1} '
+            f'({ {k: float(v) for k, v in losses.items()} }); no update was '
+            f'applied. Resume from the last checkpoint in the work dir with '
+            f'a lower learning rate for {name}.')
+
+    def _update_ema(self, curr_iter: int) -> None:
+        if not self.with_ema_gen:
+            return
+        gen = unwrap(self.generator)
+        if curr_iter + 1 >= self.ema_start:
+            self.generator_ema.update_parameters(gen)
+            if not self.generator_ema.update_buffers:
+                self.generator_ema.sync_buffers(gen)
+        else:
+            self.generator_ema.sync_parameters(gen)
+
+    def train_generator(self, *args, **kwargs):
+        """Not used: :meth:`train_step` trains every network by its phase."""
+        raise NotImplementedError(
+            f'{self.DISPLAY_NAME} trains through train_step / train_phase')
+
+    def train_discriminator(self, *args, **kwargs):
+        """Not used: :meth:`train_step` trains every network by its phase."""
+        raise NotImplementedError(
+            f'{self.DISPLAY_NAME} trains through train_step / train_phase')
