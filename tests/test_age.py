@@ -261,3 +261,14 @@ def test_tiny_training_run(tmp_path):
         open(osp.join(d, f)).read() for d, _, fs in os.walk(work) for f in fs
         if f.endswith('.log'))
     assert 'loss_gen_latent_rec' in logs and 'ms-ssim/avg' in logs
+
+
+def test_mmagic_step_keys_set_the_schedule():
+    # AGE's encoder is the generator's adversary: discriminator_steps
+    cfg = dict(copy.deepcopy(TINY_AGE), generator_steps=3,
+               discriminator_steps=2)
+    cfg.pop('train_schedule')
+    assert dict(build(cfg).train_schedule) == dict(encoder=2, generator=3)
+    cfg['train_schedule'] = dict(encoder=1)
+    with pytest.raises(ValueError, match='disagree'):
+        build(cfg)

@@ -285,3 +285,57 @@ def test_fast_real_images_leave_unusual_batches_to_mmagic():
     with_inputs = dict(_packed_batch([mixed[0]]),
                        inputs=dict(img=[mixed[0]]))
     assert stacked_gt_images(pre, with_inputs) is None
+
+
+# ---------------------------------------------------------------------------
+# the loss module and MMagic's schedule keys
+# ---------------------------------------------------------------------------
+def test_loss_config_builds_the_registered_loss(tiny_model_cfg):
+    model = build(tiny_model_cfg)
+    assert type(model.loss).__name__ == 'AlphaGANLoss'
+    # every setting in effect is visible where MMagic keeps it
+    assert model.loss_config == dict(
+        type='AlphaGANLoss', rec_weight=1.0, image_adv_weight=1.0,
+        code_adv_weight=1.0, image_adv_form='nonsaturating',
+        code_adv_form='ratio')
+    # a loss module without alpha-GAN's per-phase methods is refused
+    tiny_model_cfg['loss_config'] = dict(type='AGELoss')
+    with pytest.raises(ValueError, match='encoder_loss|discriminator_loss'):
+        MODELS.build(tiny_model_cfg)
+
+
+def test_inherited_foreign_loss_config_names_the_delete_fix(tiny_model_cfg):
+    # the loss_config of MMagic's WGAN-GP configs, merged into alpha-GAN's
+    tiny_model_cfg['loss_config'].update(loss_weight=10.0, norm_mode='HWC')
+    with pytest.raises(ValueError,
+                       match=r"\['loss_weight', 'norm_mode'\].*"
+                       r'loss_config=dict\(_delete_=True'):
+        MODELS.build(tiny_model_cfg)
+
+
+def _count_phase_calls(model):
+    calls = dict.fromkeys(model.PHASES, 0)
+    for net, method in model.PHASES.items():
+        original = getattr(model, method)
+
+        def counted(real, _net=net, _orig=original):
+            calls[_net] += 1
+            return _orig(real)
+
+        setattr(model, method, counted)
+    return calls
+
+
+def test_mmagic_step_keys_set_the_schedule(tiny_model_cfg):
+    tiny_model_cfg.update(generator_steps=2, discriminator_steps=3)
+    model = build(tiny_model_cfg)
+    assert dict(model.train_schedule) == dict(
+        encoder=1, generator=2, discriminator=3, code_discriminator=1)
+    assert (model.generator_steps, model.discriminator_steps) == (2, 3)
+    calls = _count_phase_calls(model)
+    model.train_step(batch(), optim_dict(model))
+    assert calls == dict(encoder=1, generator=2, discriminator=3,
+                         code_discriminator=1)
+    # the same count in train_schedule is no conflict
+    tiny_model_cfg['train_schedule'] = dict(generator=2)
+    assert build(tiny_model_cfg).train_schedule['generator'] == 2

@@ -98,3 +98,52 @@ def test_image_adversarial_sums_both_kinds():
     rec, smp = torch.tensor([1.0, 2.0]), torch.tensor([-1.0])
     assert L.image_adversarial_loss(rec, smp, 'ratio').item() == \
         pytest.approx(-1.5 + 1.0)
+
+
+# ---------------------------------------------------------------------------
+# the registered loss module
+# ---------------------------------------------------------------------------
+def test_loss_module_phases_combine_the_pure_functions():
+    from mmagic.registry import MODELS
+    loss = MODELS.build(dict(type='AlphaGANLoss', rec_weight=3.0,
+                             image_adv_weight=0.5, code_adv_weight=2.0,
+                             image_adv_form='ratio',
+                             code_adv_form='nonsaturating'))
+    g = torch.Generator().manual_seed(0)
+    real, recon = torch.randn(4, 1, 4, 4, generator=g), torch.randn(
+        4, 1, 4, 4, generator=g)
+    a, b, c = (torch.randn(4, 1, generator=g) for _ in range(3))
+    enc = loss.encoder_loss(real, recon, a)
+    assert enc['loss_enc_rec'].item() == pytest.approx(
+        3.0 * (real - recon).abs().mean().item(), rel=1e-6)
+    assert enc['loss_enc_code_adv'].item() == pytest.approx(
+        2.0 * sum(-math.log(sig(x)) for x in a.flatten().tolist()) / 4,
+        rel=1e-5)
+    gen = loss.generator_loss(real, recon, a, b)
+    assert gen['loss_gen_img_adv'].item() == pytest.approx(
+        0.5 * (-a.mean() - b.mean()).item(), rel=1e-5)
+    disc = loss.discriminator_loss(a, b, c)
+    assert disc['loss_disc'].item() == pytest.approx(
+        L.discriminator_loss(a, b, c).item())
+    assert disc['disc_real_prob'].item() == pytest.approx(
+        torch.sigmoid(a).mean().item())
+    code = loss.code_discriminator_loss(a, b)
+    assert code['loss_code_disc'].item() == pytest.approx(
+        L.code_discriminator_loss(a, b).item())
+    assert code['code_kl_estimate'].item() == pytest.approx(-b.mean().item())
+    assert loss.settings == dict(rec_weight=3.0, image_adv_weight=0.5,
+                                 code_adv_weight=2.0, image_adv_form='ratio',
+                                 code_adv_form='nonsaturating')
+    assert not list(loss.parameters()) and not loss.state_dict()
+
+
+@pytest.mark.parametrize('kwargs,match', [
+    (dict(loss_weight=10.0, norm_mode='HWC'), r'_delete_=True'),
+    (dict(rec_weight=-1), 'rec_weight'),
+    (dict(image_adv_weight='1'), 'image_adv_weight'),
+    (dict(code_adv_form='hinge'), 'code_adv_form'),
+])
+def test_loss_module_bad_settings(kwargs, match):
+    from mmagic.registry import MODELS
+    with pytest.raises(ValueError, match=match):
+        MODELS.build(dict(type='AlphaGANLoss', **kwargs))

@@ -129,7 +129,7 @@ def _pure_torch_step_fn(cfg, data):
     model, _ = _build_mmagic(cfg)  # only for identical networks and init
     E, G = model.encoder, model.generator
     D, C = model.discriminator, model.code_discriminator
-    loss_cfg = model.loss_settings
+    loss_cfg = model.loss_config
     sched = dict(model.train_schedule)
     nets = dict(encoder=E, generator=G, discriminator=D, code_discriminator=C)
     opts = {}

@@ -1,12 +1,9 @@
 """The base of the plugin's auto-encoding GANs: networks trained in phases."""
 import inspect
-from collections import OrderedDict
 from typing import Dict, List, Optional, Union
 
-import torch
 import torch.nn as nn
 from mmengine import MessageHub
-from mmengine.dist import all_reduce, get_rank, get_world_size
 from mmengine.optim import OptimWrapperDict
 from torch import Tensor
 
@@ -14,6 +11,7 @@ from mmagic.models.base_models import BaseGAN
 from mmagic.models.utils import set_requires_grad
 from mmagic.registry import MODELS
 from ...utils import real_images, reject_unknown_keys, unwrap
+from .schedule import resolve_schedule, stop_if_not_finite
 from .shape_probe import probe_network_shapes
 
 ModelType = Union[Dict, nn.Module]
@@ -36,12 +34,11 @@ class BaseAutoEncodingGAN(BaseGAN):
       ``discriminator_steps`` set (see below).
     * ``DISPLAY_NAME``: the model's name in messages.
 
-    Each phase runs its own forward pass with the other networks frozen
-    (``requires_grad=False``) and called unwrapped, so its gradients never
-    reach another network's parameters or optimizer state, and distributed
-    wrappers never wait for a frozen network. All updates of an iteration
-    see the same real batch. A non-finite loss on any rank stops every rank
-    (``FloatingPointError`` naming the network and the iteration).
+    Each phase runs its own forward pass with the other networks frozen and
+    called unwrapped: its gradients never reach another network's parameters
+    or optimizer state, and DDP never waits for a frozen network. All
+    updates of an iteration see the same real batch. A non-finite loss on
+    any rank stops every rank.
 
     ``generator_steps`` / ``discriminator_steps`` (the keys of MMagic's
     ``BaseGAN``, e.g. inherited from a WGAN-GP config) set the updates per
@@ -101,22 +98,12 @@ class BaseAutoEncodingGAN(BaseGAN):
                  discriminator_steps: Optional[int] = None,
                  shape_check: bool = True,
                  **unknown):
-        if unknown:
-            accepted = [p for p in inspect.signature(
-                type(self).__init__).parameters if p not in ('self',
-                                                              'kwargs')]
-            accepted += [
-                p for p in inspect.signature(
-                    BaseAutoEncodingGAN.__init__).parameters
-                if p not in ('self', 'networks', 'unknown', 'generator',
-                             'discriminator') and p not in accepted
-            ]
-            reject_unknown_keys(type(self).__name__, unknown, accepted,
-                                'model')
-        self.train_schedule = self._resolve_schedule(
-            train_schedule,
+        reject_unknown_keys(type(self).__name__, unknown,
+                            self.config_keys(), 'model')
+        self.train_schedule = resolve_schedule(
+            self.DEFAULT_SCHEDULE, self.STEP_KEYS, train_schedule,
             dict(generator_steps=generator_steps,
-                 discriminator_steps=discriminator_steps))
+                 discriminator_steps=discriminator_steps), self.DISPLAY_NAME)
         super().__init__(
             generator=generator,
             discriminator=discriminator,
@@ -139,37 +126,15 @@ class BaseAutoEncodingGAN(BaseGAN):
         self._checked_first_batch = False
         self._active_phase: Optional[str] = None
 
-    # ------------------------------------------------------------------
-    # configuration
-    # ------------------------------------------------------------------
-    def _resolve_schedule(self, schedule: Optional[dict],
-                          steps: Dict[str, Optional[int]]) -> 'OrderedDict':
-        """Updates per iteration of every network, in update order."""
-        schedule = dict(schedule or {})
-        reject_unknown_keys(f'{self.DISPLAY_NAME} train_schedule',
-                            set(schedule) - set(self.PHASES), self.PHASES,
-                            'model.train_schedule')
-        for key, value in steps.items():
-            if value is None:
-                continue
-            net = self.STEP_KEYS[key]
-            if net in schedule and schedule[net] != value:
-                raise ValueError(
-                    f'{key}={value!r} and train_schedule.{net}='
-                    f'{schedule[net]!r} disagree: both set the updates per '
-                    f'iteration of the {net}; set only one of them (an '
-                    f'inherited {key} is removed by model=dict(_delete_=True'
-                    f', ...) or by setting {key}={schedule[net]!r})')
-            schedule[net] = value
-        table = OrderedDict()
-        for name, default in self.DEFAULT_SCHEDULE.items():
-            steps_ = schedule.get(name, default)
-            if isinstance(steps_, bool) or not isinstance(steps_, int) or \
-                    steps_ < 1:
-                raise ValueError(f'train_schedule.{name} must be an int >= 1'
-                                 f', got {steps_!r}')
-            table[name] = steps_
-        return table
+    @classmethod
+    def config_keys(cls) -> List[str]:
+        """The keys of a model config that this model reads."""
+        own = [p for p in inspect.signature(cls.__init__).parameters
+               if p not in ('self', 'kwargs')]
+        base = [p for p in inspect.signature(
+            BaseAutoEncodingGAN.__init__).parameters
+                if p not in ('self', 'networks', 'unknown', 'discriminator')]
+        return list(dict.fromkeys(own + base))
 
     def _init_loss(self, loss_config: Optional[dict] = None) -> None:
         """Build the registered loss module from ``loss_config`` (called by
@@ -188,12 +153,6 @@ class BaseAutoEncodingGAN(BaseGAN):
                                 **getattr(self.loss, 'settings', {}))
         self.gan_loss = self.gen_auxiliary_losses = None
         self.disc_auxiliary_losses = None
-
-    @property
-    def loss_settings(self) -> dict:
-        """dict: The loss settings in effect (``loss_config`` without
-        ``type``)."""
-        return {k: v for k, v in self.loss_config.items() if k != 'type'}
 
     # ------------------------------------------------------------------
     # the auto-encoder
@@ -328,7 +287,8 @@ class BaseAutoEncodingGAN(BaseGAN):
                 with wrapper.optim_context(network):
                     losses = phase_losses(real)
                     loss, logs = self.parse_losses(losses)
-                self._stop_if_not_finite(name, loss, losses, curr_iter)
+                stop_if_not_finite(self.DISPLAY_NAME, name, loss, losses,
+                                   curr_iter)
                 wrapper.update_params(loss)
                 logs.pop('loss', None)
                 phase_logs.append(logs)
@@ -336,32 +296,6 @@ class BaseAutoEncodingGAN(BaseGAN):
             set_requires_grad(others, True)
             self._active_phase = None
         return self.gather_log_vars(phase_logs)
-
-    def _stop_if_not_finite(self, name: str, loss: Tensor,
-                            losses: Dict[str, Tensor], curr_iter: int) -> None:
-        """Raise on every rank when ``loss`` is NaN/inf on any rank (so no
-        rank is left waiting in the next collective operation)."""
-        bad = not bool(torch.isfinite(loss.detach()).all())
-        world = get_world_size()
-        if world > 1:
-            flags = torch.zeros(world, dtype=torch.float32,
-                                device=loss.device)
-            flags[get_rank()] = float(bad)
-            all_reduce(flags, op='sum')
-            bad_ranks = torch.nonzero(flags).flatten().tolist()
-        else:
-            bad_ranks = [0] if bad else []
-        if not bad_ranks:
-            return
-        where = '' if world == 1 else (
-            f' (not finite on rank(s) {[int(r) for r in bad_ranks]} of '
-            f'{world}; this is rank {get_rank()})')
-        raise FloatingPointError(
-            f'{self.DISPLAY_NAME} diverged: the {name} loss is {loss.item()}'
-            f'{where} at iteration {curr_iter + 1} '
-            f'({ {k: float(v) for k, v in losses.items()} }); no update was '
-            f'applied. Resume from the last checkpoint in the work dir with '
-            f'a lower learning rate for {name}.')
 
     def _update_ema(self, curr_iter: int) -> None:
         if not self.with_ema_gen:
@@ -375,11 +309,7 @@ class BaseAutoEncodingGAN(BaseGAN):
             self.generator_ema.sync_parameters(gen)
 
     def train_generator(self, *args, **kwargs):
-        """Not used: :meth:`train_step` trains every network by its phase."""
-        raise NotImplementedError(
-            f'{self.DISPLAY_NAME} trains through train_step / train_phase')
+        """Not used: every network is trained by its phase."""
+        raise NotImplementedError(f'{self.DISPLAY_NAME} trains by train_step')
 
-    def train_discriminator(self, *args, **kwargs):
-        """Not used: :meth:`train_step` trains every network by its phase."""
-        raise NotImplementedError(
-            f'{self.DISPLAY_NAME} trains through train_step / train_phase')
+    train_discriminator = train_generator
