@@ -21,7 +21,8 @@ model = dict(
     encoder=dict(
         type='AlphaGANEncoder', input_scale=32, in_channels=1,
         base_channels=32, noise_size=0),
-    # lambda = 10 on the mean L1 and n_g = 2 as the authors' 32x32 recipe.
+    # lambda = 10 on the mean L1 and n_g = 2 as the authors' CIFAR-10
+    # command (github.com/DmitryUlyanov/AGE README: match_x:10, g_updates 2).
     # mu: the authors' code weights a cosine term averaged over the M latent
     # dimensions by 1000; with ||z - e(g(z))||^2 = 2 - 2 cos per code that is
     # mu = 1000 / (2 M) = 7.8 for M = 64 (see docs/age.md).

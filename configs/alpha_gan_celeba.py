@@ -1,4 +1,5 @@
-# alpha-GAN on CelebA 64x64 with paper-sized DCGAN networks (GPU-sized:
+# alpha-GAN on CelebA 64x64 with the DCGAN widths of MMagic's own CelebA
+# DCGAN config (generator base 1024, discriminator base 128; GPU-sized:
 # ~9 s/iteration on 2 CPU cores). Data: an image folder of aligned, cropped
 # 64x64 CelebA faces in data/celeba (any layout; files found recursively).
 _base_ = [

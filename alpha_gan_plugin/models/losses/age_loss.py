@@ -6,7 +6,7 @@ Takes (Only) Two: Adversarial Generator-Encoder Networks", AAAI 2018,
 https://arxiv.org/abs/1704.02304) play their game in the latent space, which
 is the unit sphere ``S^{M-1}`` of ``R^M`` with the uniform prior ``Y``:
 
-* ``divergence(codes)``: the paper's ``Delta(Q || Y)``, the KL divergence
+* ``divergence(codes)``: AGE's ``Delta(Q || Y)``, the KL divergence
   between a diagonal Gaussian fitted to a batch of codes (per-dimension mean
   ``m_j`` and variance ``s_j^2``) and the unit Gaussian,
   ``sum_j (s_j^2 + m_j^2) / 2 - log s_j - 1/2``;
@@ -72,7 +72,7 @@ def fitted_gaussian_stats(codes: Tensor):
 
 def divergence(codes: Tensor, reduction: str = 'mean',
                eps: float = 1e-8) -> Tensor:
-    """The paper's ``Delta(Q || N(0, I))`` of a batch of codes.
+    """AGE's ``Delta(Q || N(0, I))`` of a batch of codes.
 
     A diagonal Gaussian ``N(m, diag(s^2))`` is fitted to the batch and its KL
     divergence to the unit Gaussian is returned:
@@ -80,8 +80,9 @@ def divergence(codes: Tensor, reduction: str = 'mean',
 
     Args:
         codes: (N, M) latent codes (normally on the unit sphere).
-        reduction: ``'mean'`` over the M dimensions (default; the paper's sum
-            divided by M) or ``'sum'`` (the paper's formula as printed).
+        reduction: ``'mean'`` over the M dimensions (default; as the
+            authors' code, github.com/DmitryUlyanov/AGE ``src/losses.py``
+            ``KLN01Loss``) or ``'sum'`` over them.
         eps: Added to the variance inside the log.
 
     Returns:

@@ -10,7 +10,7 @@ is ever formed explicitly:
 
 Reference: Rosca, Lakshminarayanan, Warde-Farley, Mohamed, "Variational
 Approaches for Auto-Encoding Generative Adversarial Networks", 2017,
-https://arxiv.org/abs/1706.04987 (Algorithm 1, eq. 5 and eq. 6).
+https://arxiv.org/abs/1706.04987.
 """
 from typing import Dict
 
@@ -52,8 +52,9 @@ def adversarial_loss(logits: Tensor, form: str) -> Tensor:
     Args:
         logits: Discriminator logits of generated inputs, shape (N, ...).
         form: ``'ratio'`` for the density-ratio form
-            ``-log(D / (1 - D)) = -l`` (paper eq. 5), or ``'nonsaturating'``
-            for ``-log D = softplus(-l)`` (paper eq. 6).
+            ``-log(D / (1 - D)) = -l`` (the synthetic-likelihood term as a
+            density ratio), or ``'nonsaturating'`` for
+            ``-log D = softplus(-l)``.
 
     Returns:
         Tensor: Scalar loss, the mean over all elements.
@@ -94,7 +95,9 @@ def code_discriminator_loss(prior_logits: Tensor,
 
     Prior samples ``z ~ N(0, I)`` are labelled *real* and encoder codes
     ``z_hat = E(x)`` *fake*: ``-log C(z) - log(1 - C(z_hat))``. (The first
-    arXiv version of the paper printed these labels swapped.)
+    arXiv version of the paper printed these labels swapped: see the README
+    of github.com/victor-shepardson/alpha-GAN, "equations 16 and 17 in
+    Algorithm 1", which reports that the authors confirmed it.)
 
     Args:
         prior_logits: C's logits of prior samples, shape (N, 1).
@@ -126,7 +129,7 @@ def code_adversarial_loss(posterior_logits: Tensor, form: str) -> Tensor:
     """Encoder's code-adversarial term, ``-log C(z_hat)/(1 - C(z_hat))``.
 
     With ``form='ratio'`` this is the estimate of ``KL(q(z|x) || p(z))`` per
-    sample (paper eq. 5); ``'nonsaturating'`` gives ``-log C(z_hat)``.
+    sample; ``'nonsaturating'`` gives ``-log C(z_hat)``.
 
     Args:
         posterior_logits: C's logits of encoder codes, shape (N, 1).
@@ -195,8 +198,8 @@ class AlphaGANLoss(nn.Module):
             if form not in ADVERSARIAL_FORMS:
                 raise ValueError(
                     f'AlphaGANLoss: {key}={form!r} is not understood; use '
-                    f"'ratio' (density ratio -log D/(1-D), paper eq. 5) or "
-                    f"'nonsaturating' (-log D, paper eq. 6)")
+                    f"'ratio' (density ratio -log D/(1-D)) or "
+                    f"'nonsaturating' (-log D)")
         self.image_adv_form = image_adv_form
         self.code_adv_form = code_adv_form
 

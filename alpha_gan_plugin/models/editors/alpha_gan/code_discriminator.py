@@ -19,14 +19,17 @@ class CodeDiscriminator(BaseModule):
     ``-KL(q || p) ≈ E_q[log C(z_hat)/(1 - C(z_hat))]``.
     A plain MLP: ``num_layers`` hidden Linear + LeakyReLU(0.2) layers of
     ``hidden_channels`` units and a Linear output with one logit. There is
-    deliberately no batch normalisation (it lets C use batch statistics to
-    separate the two batches, which public implementations found harmful),
-    and no option to add one.
+    deliberately no batch normalisation, and no option to add one: batch
+    statistics would let C tell the two batches apart by their statistics
+    rather than code by code (the README of
+    github.com/victor-shepardson/alpha-GAN: "It seems important to keep
+    batch normalization out of the code discriminator (C)").
 
     Args:
         latent_size: Size of the codes.
-        hidden_channels: Units per hidden layer (the paper used 750).
-        num_layers: Number of hidden layers (the paper used 3).
+        hidden_channels: Units per hidden layer (750 in this project's
+            64x64 configs, 256 in its Fashion-MNIST config).
+        num_layers: Number of hidden layers.
         dropout: Dropout probability after every hidden activation.
         init_cfg: mmengine init config (default: Kaiming-uniform, PyTorch's
             own Linear default).
