@@ -19,7 +19,7 @@ import test as test_tool  # noqa: E402
 import train as train_tool  # noqa: E402
 from test_tools import FM_CONFIG, FM_TEST_CONFIG, TINY  # noqa: E402
 
-from alpha_gan_plugin.engine.reliability import (  # noqa: E402
+from alpha_gan_plugin.engine.hooks.data_shard_check_hook import (  # noqa: E402,E501
     DataShardCheckHook, check_shard_capacity)
 
 MIXED = osp.join(ROOT, 'configs', 'alpha_gan_mmagic-dcgan_mnist-64x64.py')
@@ -84,7 +84,7 @@ def test_more_processes_than_data_is_refused():
 
 
 def test_data_shard_hook_uses_world_size(monkeypatch):
-    from alpha_gan_plugin.engine import reliability
+    from alpha_gan_plugin.engine.hooks import data_shard_check_hook as module
 
     class Loader:
         dataset = list(range(12))
@@ -94,9 +94,9 @@ def test_data_shard_hook_uses_world_size(monkeypatch):
         train_dataloader = Loader()
 
     hook = DataShardCheckHook()
-    monkeypatch.setattr(reliability, 'get_dist_info', lambda: (0, 1))
+    monkeypatch.setattr(module, 'get_dist_info', lambda: (0, 1))
     hook.before_train(FakeRunner())
-    monkeypatch.setattr(reliability, 'get_dist_info', lambda: (0, 2))
+    monkeypatch.setattr(module, 'get_dist_info', lambda: (0, 2))
     with pytest.raises(ValueError, match='2 processes x batch_size 8'):
         hook.before_train(FakeRunner())
 

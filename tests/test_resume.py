@@ -115,21 +115,21 @@ def test_sigkill_and_resume_is_bit_identical(tmp_path, one_thread):
 @needs_fashion_mnist
 def test_resume_without_the_hook_would_differ(tmp_path, one_thread):
     """The hook matters: resuming with RNG restoration disabled diverges."""
-    from alpha_gan_plugin.engine import reliability
+    from alpha_gan_plugin.engine import rng_state
     opts = [*OPTS, 'train_cfg.max_iters=8']
     ref = str(tmp_path / 'ref')
     train_tool.main([FM_CONFIG, '--work-dir', ref, '--cfg-options', *opts])
     work = str(tmp_path / 'cut')
     train_tool.main([FM_CONFIG, '--work-dir', work, '--cfg-options',
                      *OPTS, 'train_cfg.max_iters=4'])
-    real = reliability.restore_rng_state
+    real = rng_state.restore_rng_state
     calls = []
     try:
-        reliability.restore_rng_state = lambda state: calls.append(1)
+        rng_state.restore_rng_state = lambda state: calls.append(1)
         train_tool.main([FM_CONFIG, '--work-dir', work, '--resume',
                          '--cfg-options', *opts])
     finally:
-        reliability.restore_rng_state = real
+        rng_state.restore_rng_state = real
     assert calls  # the hook would have restored a state
     a, b = load(osp.join(ref, 'iter_8.pth')), load(
         osp.join(work, 'iter_8.pth'))
@@ -137,25 +137,34 @@ def test_resume_without_the_hook_would_differ(tmp_path, one_thread):
                            b['state_dict']['encoder.to_code.weight'])
 
 
+def dying_rename(monkeypatch, dies):
+    """Make the process "die" (KeyboardInterrupt) while a checkpoint file
+    for which ``dies(name)`` holds is being written: its temporary file is
+    cut short and never renamed to the final name."""
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if dies(osp.basename(dst)):
+            with open(src, 'r+b') as f:
+                f.truncate(100)
+            raise KeyboardInterrupt(f'simulated crash while writing {dst}')
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, 'replace', replace)
+
+
+def temp_files(folder):
+    return [f for f in os.listdir(folder) if '.tmp' in f]
+
+
 def test_crash_during_save_keeps_last_good_checkpoint(tmp_path, monkeypatch,
                                                      one_thread):
     """A save that dies half-way leaves the previous checkpoint in place."""
-    from mmengine.runner import Runner
     opts = [*TINY, 'train_cfg.max_iters=4', 'train_cfg.val_interval=100',
             'default_hooks.checkpoint.interval=2',
             'default_hooks.checkpoint.max_keep_ckpts=1']
     work = str(tmp_path / 'w')
-    real_save = Runner.save_checkpoint
-
-    def dying_save(self, out_dir, filename, *args, **kwargs):
-        real_save(self, out_dir, filename, *args, **kwargs)
-        if self.iter + 1 == 4:  # truncate the file being written, then die
-            path = osp.join(out_dir, filename)
-            with open(path, 'r+b') as f:
-                f.truncate(100)
-            raise KeyboardInterrupt('simulated crash during the save')
-
-    monkeypatch.setattr(Runner, 'save_checkpoint', dying_save)
+    dying_rename(monkeypatch, lambda name: name == 'iter_4.pth')
     with pytest.raises(KeyboardInterrupt):
         train_tool.main([FM_CONFIG, '--work-dir', work, '--cfg-options',
                          *opts])
@@ -176,7 +185,6 @@ def test_best_checkpoint_replacement_is_atomic(tmp_path, monkeypatch,
     """save_best: a crash while the new best is written keeps the old one;
     without a crash the old best goes only after the new one exists."""
     from mmengine.hooks import CheckpointHook
-    from mmengine.runner import Runner
     # every evaluation is a new best, so each one replaces the previous
     monkeypatch.setitem(CheckpointHook.rule_map, 'greater',
                         lambda new, old: True)
@@ -190,19 +198,10 @@ def test_best_checkpoint_replacement_is_atomic(tmp_path, monkeypatch,
     train_tool.main([FM_CONFIG, '--work-dir', work, '--cfg-options', *opts])
     assert not osp.exists(osp.join(work, best.format(2)))
     assert load(osp.join(work, best.format(4)))['meta']['iter'] == 4
-    assert not [f for f in os.listdir(work) if f.endswith('.tmp')]
+    assert not temp_files(work)
 
-    real_save = Runner.save_checkpoint
-
-    def dying_save(self, out_dir, filename, *args, **kwargs):
-        real_save(self, out_dir, filename, *args, **kwargs)
-        if 'best' in filename and self.iter == 4:
-            with open(osp.join(out_dir, filename), 'r+b') as f:
-                f.truncate(100)
-            raise KeyboardInterrupt('simulated crash during the best save')
-
-    monkeypatch.setattr(Runner, 'save_checkpoint', dying_save)
     work = str(tmp_path / 'crash')
+    dying_rename(monkeypatch, lambda name: name == best.format(4))
     with pytest.raises(KeyboardInterrupt):
         train_tool.main([FM_CONFIG, '--work-dir', work, '--cfg-options',
                          *opts])

@@ -11,8 +11,8 @@ from alpha_gan_plugin.evaluation import functional as Fm
 from alpha_gan_plugin.evaluation.metrics import (
     ClassifierScore, LocalFID, LocalInceptionScore, ReconstructionMetrics,
     SamplePairMSSSIM, WassersteinCriticDistance, canonical_order)
-from alpha_gan_plugin.evaluation.networks import (DomainClassifier,
-                                                  InceptionClassifier,
+from alpha_gan_plugin.evaluation.domain_classifier import DomainClassifier
+from alpha_gan_plugin.evaluation.networks import (InceptionClassifier,
                                                   fid_helper_inception_path)
 
 

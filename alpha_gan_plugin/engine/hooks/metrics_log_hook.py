@@ -1,7 +1,6 @@
-"""Hook logging validation metrics to JSON lines and a PNG of curves."""
-import json
+"""MetricsLogHook: every evaluation result in a JSON-lines record and a
+picture of the curves."""
 import math
-import os
 import os.path as osp
 from typing import Dict, List, Optional
 
@@ -9,24 +8,18 @@ from mmengine.dist import master_only
 from mmengine.hooks import Hook
 
 from mmagic.registry import HOOKS
-
-
-def _to_float(value) -> Optional[float]:
-    try:
-        value = float(value.item() if hasattr(value, 'item') else value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
-
-
-def read_metrics_jsonl(path: str) -> List[dict]:
-    """Records of a ``metrics.jsonl`` file, in order."""
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+from ...utils import atomic_savefig
+from ..run_records import (METRICS_FILE, append_metrics_record,
+                           metrics_record, read_metrics_records)
 
 
 def plot_metric_curves(records: List[dict], out_path: str) -> None:
-    """One subplot per metric (value vs iteration), written atomically."""
+    """One subplot per metric (value vs iteration), written atomically.
+
+    Args:
+        records: Records of :func:`~..run_records.metrics_record`.
+        out_path: The picture's file (format from its extension).
+    """
     import matplotlib
     matplotlib.use('Agg', force=False)
     import matplotlib.pyplot as plt
@@ -47,10 +40,8 @@ def plot_metric_curves(records: List[dict], out_path: str) -> None:
     for ax in list(axes.flat)[len(names):]:
         ax.axis('off')
     fig.tight_layout()
-    tmp = f'{out_path}.tmp{os.getpid()}.png'
-    fig.savefig(tmp, dpi=80)
+    atomic_savefig(fig, out_path, dpi=80)
     plt.close(fig)
-    os.replace(tmp, out_path)
 
 
 @HOOKS.register_module()
@@ -58,12 +49,13 @@ class MetricsLogHook(Hook):
     """Append each validation result to ``<work_dir>/metrics.jsonl`` and
     redraw ``<work_dir>/metric_curves.png``.
 
-    One JSON object per validation: ``{"iter": i, "epoch": e, "metrics":
-    {name: value}}`` with ``iter`` the number of finished training
-    iterations (0 for a stand-alone test run).  Non-numeric results are
-    skipped.  The metrics dict is not modified, so ``CheckpointHook``'s
-    ``save_best`` sees the same names (e.g. ``'FID/fid'``, give
-    ``rule='less'``).  Priority ``'LOW'`` runs after ``CheckpointHook``.
+    One record per validation (:func:`~..run_records.metrics_record`):
+    ``{"iter": i, "epoch": e, "mode": "val"|"test", "metrics": {name:
+    value}}`` with ``iter`` the number of finished training iterations (0
+    for a stand-alone test run). Non-numeric results are left out. The
+    metrics dict is not modified, so ``CheckpointHook``'s ``save_best`` sees
+    the same names (e.g. ``'FID/fid'``, give ``rule='less'``). Priority
+    ``'LOW'`` runs after ``CheckpointHook``.
 
     Args:
         filename: JSON-lines file name inside ``work_dir``.
@@ -71,7 +63,7 @@ class MetricsLogHook(Hook):
     """
     priority = 'LOW'
 
-    def __init__(self, filename: str = 'metrics.jsonl',
+    def __init__(self, filename: str = METRICS_FILE,
                  plot_filename: Optional[str] = 'metric_curves.png'):
         self.filename = filename
         self.plot_filename = plot_filename
@@ -80,19 +72,11 @@ class MetricsLogHook(Hook):
     def _log(self, runner, metrics: Optional[Dict], mode: str) -> None:
         if not metrics:
             return
-        values = {k: _to_float(v) for k, v in metrics.items()}
-        values = {k: v for k, v in values.items() if v is not None}
-        record = dict(iter=int(runner.iter), epoch=int(runner.epoch),
-                      mode=mode, metrics=values)
         path = osp.join(runner.work_dir, self.filename)
-        os.makedirs(runner.work_dir, exist_ok=True)
-        with open(path, 'a') as f:
-            f.write(json.dumps(record) + '\n')
-            f.flush()
-            os.fsync(f.fileno())
+        append_metrics_record(
+            path, metrics_record(runner.iter, metrics, mode, runner.epoch))
         if self.plot_filename:
-            records = [r for r in read_metrics_jsonl(path)
-                       if r.get('mode', 'val') == 'val']
+            records = read_metrics_records(path, mode='val')
             if records:
                 plot_metric_curves(
                     records, osp.join(runner.work_dir, self.plot_filename))
