@@ -13,9 +13,12 @@ from helpers import ROOT, needs_fashion_mnist
 TOOLS = osp.join(ROOT, 'tools')
 sys.path.insert(0, TOOLS)
 sys.path.insert(0, osp.join(ROOT, 'tests', 'test_evaluation'))
-import compare  # noqa: E402
+import compare as compare_tool  # noqa: E402
 import train as train_tool  # noqa: E402
 from _support import make_files  # noqa: E402
+
+from alpha_gan_plugin import compare  # noqa: E402
+from alpha_gan_plugin.engine.run_records import read_progress  # noqa: E402
 
 CONFIGS = osp.join(ROOT, 'configs')
 
@@ -90,7 +93,7 @@ def table_rows(text):
 @needs_fashion_mnist
 def test_compare_end_to_end_resume_and_refusal(tmp_path):
     cfg, work = write_tiny(tmp_path)
-    summaries = compare.main([cfg, '--no-progress'])
+    summaries = compare_tool.main([cfg, '--no-progress'])
     rep = osp.join(work, 'report')
     for name in ('report.md', 'curves.png', 'samples.png',
                  'reconstructions.png', 'summary.json'):
@@ -122,6 +125,10 @@ def test_compare_end_to_end_resume_and_refusal(tmp_path):
         assert [r['iter'] for r in s['curves']] == [
             expected // 2, expected]
         assert s['train_seconds'] > 0
+        # the run's own progress record (what the progress bars follow)
+        rdir = compare.run_dir(compare.load_compare_config(cfg),
+                               dict(name=s['model']), 0)
+        assert read_progress(rdir) == dict(iter=expected, max_iters=expected)
         assert all(torch.isfinite(torch.tensor(v)) for v in
                    s['final'].values())
 
@@ -137,7 +144,7 @@ def test_compare_end_to_end_resume_and_refusal(tmp_path):
     shutil.rmtree(osp.join(rdir, 'final_eval'))
     with open(osp.join(rdir, 'last_checkpoint'), 'w') as f:
         f.write(osp.join(rdir, 'iter_2.pth'))
-    again = compare.main([cfg, '--no-progress'])
+    again = compare_tool.main([cfg, '--no-progress'])
     after = [s for s in again if s['model'] == 'alpha-GAN'][0]
     assert after['iters'] == 4
     assert after['final'] == before['final']
@@ -148,7 +155,7 @@ def test_compare_end_to_end_resume_and_refusal(tmp_path):
 
     # other settings in the same work dir: refused, nothing written over
     with pytest.raises(ValueError, match='other settings'):
-        compare.main([cfg, '--no-progress', '--cfg-options',
+        compare_tool.main([cfg, '--no-progress', '--cfg-options',
                       'budget.iters=6'])
     assert os.path.getmtime(other) == other_mtime
 
@@ -193,10 +200,13 @@ def test_compare_config_errors(tmp_path):
                        match='train_domain_classifier.py'):
         compare.load_compare_config(
             cfg, {'curve_metrics.0.classifier_path': str(tmp_path / 'no')})
+    with pytest.raises(ValueError, match=r"data_reference: unknown keys "
+                       r"\['seed'\]"):
+        compare.load_compare_config(cfg, {'data_reference.seed': 0})
     with pytest.raises(FileNotFoundError, match='relative to'):
         compare.load_compare_config(cfg, {'models.0.config': 'nope.py'})
     with pytest.raises(FileNotFoundError, match='--report-only'):
-        compare.main([cfg, '--report-only', '--no-progress'])
+        compare_tool.main([cfg, '--report-only', '--no-progress'])
 
 
 def test_fashion_mnist_comparison_config_is_complete(tmp_path):
