@@ -41,21 +41,9 @@ model = dict(
         default_norm_cfg=dict(type='GN', num_groups=1)),
     loss_config=dict(_delete_=True, **gp))
 
-# --- data: Fashion-MNIST, the data sets of configs/_base_/fashion_mnist_eval.py
-train_dataloader = dict(
-    _delete_=True,
-    batch_size=64,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=_base_.fm_train_dataset)
-val_dataloader = dict(
-    _delete_=True,
-    batch_size=64,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=_base_.fm_test_dataset)
+# --- data: Fashion-MNIST, the loaders of configs/_base_/fashion_mnist_eval.py
+train_dataloader = dict(_delete_=True, **_base_.fm_train_dataloader)
+val_dataloader = dict(_delete_=True, **_base_.fm_val_dataloader)
 test_dataloader = val_dataloader
 
 # --- schedule and evaluation: as configs/alpha_gan_fashion_mnist.py --------
