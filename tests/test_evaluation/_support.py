@@ -58,6 +58,13 @@ def as_samples(imgs):
     return [dict(fake_img=img) for img in imgs]
 
 
+def feed(metric, imgs, batch):
+    """Hand ``imgs`` to ``metric.process`` as model outputs, ``batch`` at a
+    time."""
+    for i in range(0, len(imgs), batch):
+        metric.process(None, as_samples(imgs[i:i + batch]))
+
+
 def fashion_dataset(split='test', num=40, size=16):
     from mmengine.registry import DefaultScope
 
