@@ -8,7 +8,7 @@ import os.path as osp
 from typing import List, Optional, Tuple
 
 from ..utils import atomic_write_json, atomic_write_text
-from .figures import model_grids, panel_figure, plot_curves
+from .figures import image_panels, model_grids, plot_curves
 from .reference import data_reference
 
 #: Column order of the report table: (result key suffix, header, better).
@@ -62,9 +62,9 @@ def _budget_text(budget: dict) -> str:
 
 def _table(cmp: dict, summaries: List[dict], ref: dict,
            cols: List[tuple]) -> List[str]:
+    arrows = dict(higher='↑', lower='↓')
     header = ['model', 'iterations', 'train min'] + [
-        f'{h} ({"↑" if b == "higher" else "↓" if b == "lower" else "≈data"})'
-        for _, h, b in cols]
+        f'{h} ({arrows.get(b, "≈data")})' for _, h, b in cols]
     lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
     for model in cmp['models']:
         runs = [s for s in summaries if s['model'] == model['name']]
@@ -137,11 +137,11 @@ def make_report(cmp: dict, summaries: List[dict], command: str,
         if recon is not None:
             recon_panels.append((label, recon))
     g = cmp['grids']
-    panel_figure(sample_panels, osp.join(rep, 'samples.png'),
+    image_panels(sample_panels, osp.join(rep, 'samples.png'),
                  f'samples: the same {g["num_samples"]} latent codes '
                  f'(seed {g["seed"]}) for every model')
     if recon_panels:
-        panel_figure(recon_panels, osp.join(rep, 'reconstructions.png'),
+        image_panels(recon_panels, osp.join(rep, 'reconstructions.png'),
                      'test images (odd rows) and their reconstructions '
                      'G(E(x)) (even rows)')
     return write_report(cmp, summaries, ref, command, commit)

@@ -1,6 +1,5 @@
 """MetricsLogHook: every evaluation result in a JSON-lines record and a
 picture of the curves."""
-import math
 import os.path as osp
 from typing import Dict, List, Optional
 
@@ -8,7 +7,7 @@ from mmengine.dist import master_only
 from mmengine.hooks import Hook
 
 from mmagic.registry import HOOKS
-from ...utils import atomic_savefig
+from ..plots import panel_figure
 from ..run_records import (METRICS_FILE, append_metrics_record,
                            metrics_record, read_metrics_records)
 
@@ -20,28 +19,18 @@ def plot_metric_curves(records: List[dict], out_path: str) -> None:
         records: Records of :func:`~..run_records.metrics_record`.
         out_path: The picture's file (format from its extension).
     """
-    import matplotlib
-    matplotlib.use('Agg', force=False)
-    import matplotlib.pyplot as plt
     names = sorted({k for r in records for k in r['metrics']})
     if not names:
         return
-    cols = min(3, len(names))
-    rows = math.ceil(len(names) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3 * rows),
-                             squeeze=False)
-    for ax, name in zip(axes.flat, names):
-        pts = [(r['iter'], r['metrics'][name]) for r in records
-               if r['metrics'].get(name) is not None]
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker='o', ms=3)
-        ax.set_title(name, fontsize=9)
-        ax.set_xlabel('iteration')
-        ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(names):]:
-        ax.axis('off')
-    fig.tight_layout()
-    atomic_savefig(fig, out_path, dpi=80)
-    plt.close(fig)
+    with panel_figure(len(names), 3, (4, 3), out_path, dpi=80) as axes:
+        for ax, name in zip(axes, names):
+            pts = [(r['iter'], r['metrics'][name]) for r in records
+                   if r['metrics'].get(name) is not None]
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker='o',
+                    ms=3)
+            ax.set_title(name, fontsize=9)
+            ax.set_xlabel('iteration')
+            ax.grid(alpha=0.3)
 
 
 @HOOKS.register_module()
