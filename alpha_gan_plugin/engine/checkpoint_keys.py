@@ -27,7 +27,8 @@ def strip_leading_module(state: dict) -> 'OrderedDict':
 def wrapper_prefixes(model: nn.Module) -> List[str]:
     """The ``'<name>.module.'`` prefixes of the networks of ``model`` that
     are wrapped, longest first."""
-    prefixes = [f'{name}.{_MODULE}' for name, m in unwrap(model).named_modules()
+    prefixes = [f'{name}.{_MODULE}'
+                for name, m in unwrap(model).named_modules()
                 if name and is_model_wrapper(m)]
     return sorted(prefixes, key=len, reverse=True)
 

@@ -1,4 +1,5 @@
-"""MetricsLogHook in a real mmengine Runner, next to CheckpointHook.save_best."""
+"""MetricsLogHook in a real mmengine Runner, next to CheckpointHook's
+save_best."""
 import glob
 import json
 import os.path as osp

@@ -99,7 +99,8 @@ def load_real_images(data_preprocessor, dataset, num: int,
     """
     out = []
     for start in range(0, num, batch_size):
-        items = [dataset[i] for i in range(start, min(num, start + batch_size))]
+        items = [dataset[i]
+                 for i in range(start, min(num, start + batch_size))]
         imgs, samples = real_images_and_samples(data_preprocessor,
                                                 pseudo_collate(items))
         out.append(data_preprocessor.destruct(imgs, samples).float().cpu())

@@ -1,4 +1,5 @@
-"""LocalFID: the statistics cache, and values as torch-fidelity computes them."""
+"""LocalFID: the statistics cache, values as torch-fidelity computes them,
+and the public entry points."""
 import os
 
 import numpy as np

@@ -1,5 +1,7 @@
-"""WassersteinCriticDistance: deterministic, independent of the sample order."""
-from _support import FakeAutoEncoder, fake_images, fashion_dataset, feed, loader
+"""WassersteinCriticDistance: deterministic, independent of the sample
+order."""
+from _support import (FakeAutoEncoder, fake_images, fashion_dataset, feed,
+                      loader)
 from alpha_gan_plugin.evaluation.metrics import WassersteinCriticDistance
 
 
