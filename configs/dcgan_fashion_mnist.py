@@ -26,12 +26,7 @@ val_dataloader = dict(_delete_=True, **_base_.fm_val_dataloader)
 test_dataloader = val_dataloader
 
 # --- schedule and evaluation: as configs/alpha_gan_fashion_mnist.py --------
-train_cfg = dict(max_iters=3000, val_interval=1000)
-default_hooks = dict(
-    logger=dict(interval=50),
-    checkpoint=dict(interval=1000, max_keep_ckpts=3, save_best=None))
-val_evaluator = dict(metrics=[
-    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=1000,
-         sample_model='orig'),
-])
+train_cfg = _base_.fm_train_cfg
+default_hooks = _base_.fm_default_hooks
+val_evaluator = _base_.fm_val_evaluator
 test_evaluator = dict(metrics=_base_.fm_gan_metrics)

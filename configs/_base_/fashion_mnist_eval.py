@@ -1,5 +1,5 @@
-# Fashion-MNIST 32x32 data sets, their data loaders and the plugin's full
-# metric suite, as variables (prefixed fm_) that any config can take over,
+# Fashion-MNIST 32x32 data sets, their data loaders, the plugin's full metric
+# suite and the schedule of the Fashion-MNIST leaves, as variables (prefixed fm_) that any config can take over,
 # including configs that inherit MMagic's own bases:
 #   _base_ = ['mmagic::dcgan/...', './_base_/fashion_mnist_eval.py']
 #   train_dataloader = dict(_delete_=True, **_base_.fm_train_dataloader)
@@ -65,3 +65,15 @@ fm_val_dataloader = dict(
     persistent_workers=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=fm_test_dataset)
+
+# The schedule of every Fashion-MNIST leaf: 3000 iterations; every 1000 a
+# checkpoint and MMagic's MS-SSIM of 1000 samples (cheap). tools/test.py
+# evaluates the full suite above.
+fm_train_cfg = dict(max_iters=3000, val_interval=1000)
+fm_default_hooks = dict(
+    logger=dict(interval=50),
+    checkpoint=dict(interval=1000, max_keep_ckpts=3, save_best=None))
+fm_val_evaluator = dict(metrics=[
+    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=1000,
+         sample_model='orig'),
+])
