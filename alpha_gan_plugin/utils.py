@@ -286,3 +286,13 @@ def non_negative_float(owner: str, key: str, value) -> float:
         raise ValueError(f'{owner}: {key} must be a number >= 0, got '
                          f'{value!r}')
     return float(value)
+
+
+def check_ints(owner: str, minimum: int = 1, **values) -> None:
+    """Raise ``ValueError`` naming ``owner.key`` for any value that is not
+    an int >= ``minimum`` (bools are refused)."""
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int) or \
+                value < minimum:
+            raise ValueError(f'{owner}: {key} must be an int >= {minimum}, '
+                             f'got {value!r}')

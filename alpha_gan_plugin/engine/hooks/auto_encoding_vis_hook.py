@@ -6,7 +6,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.hooks import Hook
 
 from mmagic.registry import HOOKS
-from ...utils import require_autoencoder, unwrap
+from ...utils import check_ints, require_autoencoder, unwrap
 from ..image_grids import generate, make_grid, reconstruction_grid
 
 
@@ -46,11 +46,8 @@ class AutoEncodingVisHook(Hook):
                  seed: int = 2017,
                  sample_model: str = 'orig',
                  value_range: Sequence[float] = (-1.0, 1.0)):
-        for key, val in (('interval', interval), ('num_samples', num_samples),
-                         ('num_recons', num_recons), ('nrow', nrow)):
-            if not isinstance(val, int) or val < 1:
-                raise ValueError(f'AutoEncodingVisHook: {key} must be a '
-                                 f'positive int, got {val!r}')
+        check_ints('AutoEncodingVisHook', interval=interval,
+                   num_samples=num_samples, num_recons=num_recons, nrow=nrow)
         if sample_model not in ('orig', 'ema'):
             raise ValueError(f"AutoEncodingVisHook: sample_model must be "
                              f"'orig' or 'ema', got {sample_model!r}")

@@ -24,12 +24,11 @@ paper's sums.
 from typing import Dict
 
 import torch
-import torch.nn as nn
 from torch import Tensor
 
 from mmagic.registry import MODELS
-from ...utils import non_negative_float, reject_unknown_keys
 from .alpha_gan_loss import reconstruction_l1
+from .base_loss import PhaseLoss
 
 #: Reductions of :func:`divergence` over latent dimensions.
 REDUCTIONS = ('mean', 'sum')
@@ -113,7 +112,7 @@ def latent_reconstruction(z: Tensor, z_rec: Tensor) -> Tensor:
 
 
 @MODELS.register_module()
-class AGELoss(nn.Module):
+class AGELoss(PhaseLoss):
     """The AGE objective, one method per network's phase.
 
     Built from the AGE model's ``loss_config`` (``type='AGELoss'`` is the
@@ -136,38 +135,19 @@ class AGELoss(nn.Module):
             dimensions (see :func:`divergence`).
     """
 
+    WEIGHTS = ('rec_weight', 'latent_rec_weight', 'divergence_weight')
+    CHOICES = dict(divergence_reduction=REDUCTIONS)
+
     def __init__(self,
                  rec_weight: float = 10.0,
                  latent_rec_weight: float = 8.0,
                  divergence_weight: float = 1.0,
                  divergence_reduction: str = 'mean',
                  **unknown):
-        super().__init__()
-        reject_unknown_keys(
-            'AGELoss', unknown,
-            ('type', 'rec_weight', 'latent_rec_weight', 'divergence_weight',
-             'divergence_reduction'), 'model.loss_config')
-        self.rec_weight = non_negative_float('AGELoss', 'rec_weight',
-                                             rec_weight)
-        self.latent_rec_weight = non_negative_float(
-            'AGELoss', 'latent_rec_weight', latent_rec_weight)
-        self.divergence_weight = non_negative_float(
-            'AGELoss', 'divergence_weight', divergence_weight)
-        if divergence_reduction not in REDUCTIONS:
-            raise ValueError(f'AGELoss: divergence_reduction must be one of '
-                             f'{REDUCTIONS}, got {divergence_reduction!r}')
-        self.divergence_reduction = divergence_reduction
-
-    @property
-    def settings(self) -> dict:
-        """dict: The validated settings (the constructor's arguments)."""
-        return dict(rec_weight=self.rec_weight,
-                    latent_rec_weight=self.latent_rec_weight,
-                    divergence_weight=self.divergence_weight,
-                    divergence_reduction=self.divergence_reduction)
-
-    def extra_repr(self) -> str:
-        return ', '.join(f'{k}={v!r}' for k, v in self.settings.items())
+        super().__init__(
+            dict(rec_weight=rec_weight, latent_rec_weight=latent_rec_weight,
+                 divergence_weight=divergence_weight,
+                 divergence_reduction=divergence_reduction), unknown)
 
     def encoder_loss(self, real: Tensor, recon: Tensor, real_codes: Tensor,
                      fake_codes: Tensor) -> Dict[str, Tensor]:

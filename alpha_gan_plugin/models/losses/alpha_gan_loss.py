@@ -15,12 +15,11 @@ https://arxiv.org/abs/1706.04987.
 from typing import Dict
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 from mmagic.registry import MODELS
-from ...utils import non_negative_float, reject_unknown_keys
+from .base_loss import PhaseLoss
 
 #: Adversarial forms understood by :func:`adversarial_loss`.
 ADVERSARIAL_FORMS = ('ratio', 'nonsaturating')
@@ -142,7 +141,7 @@ def code_adversarial_loss(posterior_logits: Tensor, form: str) -> Tensor:
 
 
 @MODELS.register_module()
-class AlphaGANLoss(nn.Module):
+class AlphaGANLoss(PhaseLoss):
     """The hybrid loss of alpha-GAN, one method per network's phase.
 
     Built from the model's ``loss_config`` (``type='AlphaGANLoss'`` is the
@@ -175,6 +174,10 @@ class AlphaGANLoss(nn.Module):
             term.
     """
 
+    WEIGHTS = ('rec_weight', 'image_adv_weight', 'code_adv_weight')
+    CHOICES = dict(image_adv_form=ADVERSARIAL_FORMS,
+                   code_adv_form=ADVERSARIAL_FORMS)
+
     def __init__(self,
                  rec_weight: float = 1.0,
                  image_adv_weight: float = 1.0,
@@ -182,38 +185,11 @@ class AlphaGANLoss(nn.Module):
                  image_adv_form: str = 'nonsaturating',
                  code_adv_form: str = 'ratio',
                  **unknown):
-        super().__init__()
-        reject_unknown_keys(
-            'AlphaGANLoss', unknown,
-            ('type', 'rec_weight', 'image_adv_weight', 'code_adv_weight',
-             'image_adv_form', 'code_adv_form'), 'model.loss_config')
-        self.rec_weight = non_negative_float('AlphaGANLoss', 'rec_weight',
-                                             rec_weight)
-        self.image_adv_weight = non_negative_float(
-            'AlphaGANLoss', 'image_adv_weight', image_adv_weight)
-        self.code_adv_weight = non_negative_float(
-            'AlphaGANLoss', 'code_adv_weight', code_adv_weight)
-        for key, form in (('image_adv_form', image_adv_form),
-                          ('code_adv_form', code_adv_form)):
-            if form not in ADVERSARIAL_FORMS:
-                raise ValueError(
-                    f'AlphaGANLoss: {key}={form!r} is not understood; use '
-                    f"'ratio' (density ratio -log D/(1-D)) or "
-                    f"'nonsaturating' (-log D)")
-        self.image_adv_form = image_adv_form
-        self.code_adv_form = code_adv_form
-
-    @property
-    def settings(self) -> dict:
-        """dict: The validated settings (the constructor's arguments)."""
-        return dict(rec_weight=self.rec_weight,
-                    image_adv_weight=self.image_adv_weight,
-                    code_adv_weight=self.code_adv_weight,
-                    image_adv_form=self.image_adv_form,
-                    code_adv_form=self.code_adv_form)
-
-    def extra_repr(self) -> str:
-        return ', '.join(f'{k}={v!r}' for k, v in self.settings.items())
+        super().__init__(
+            dict(rec_weight=rec_weight, image_adv_weight=image_adv_weight,
+                 code_adv_weight=code_adv_weight,
+                 image_adv_form=image_adv_form, code_adv_form=code_adv_form),
+            unknown)
 
     def encoder_loss(self, real: Tensor, recon: Tensor,
                      code_logits: Tensor) -> Dict[str, Tensor]:

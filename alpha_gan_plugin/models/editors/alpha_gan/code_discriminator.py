@@ -6,6 +6,7 @@ from mmengine.model import BaseModule
 from torch import Tensor
 
 from mmagic.registry import MODELS
+from ....utils import check_ints
 
 
 @MODELS.register_module()
@@ -42,12 +43,8 @@ class CodeDiscriminator(BaseModule):
                  dropout: float = 0.0,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        for key, val in (('latent_size', latent_size),
-                         ('hidden_channels', hidden_channels),
-                         ('num_layers', num_layers)):
-            if not isinstance(val, int) or val < 1:
-                raise ValueError(f'CodeDiscriminator: {key} must be a '
-                                 f'positive int, got {val!r}')
+        check_ints('CodeDiscriminator', latent_size=latent_size,
+                   hidden_channels=hidden_channels, num_layers=num_layers)
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f'CodeDiscriminator: dropout must be in [0, 1), '
                              f'got {dropout!r}')
