@@ -164,6 +164,9 @@ class AutoEncodingGANInferencer:
         self.config_name = config if isinstance(config, str) else \
             getattr(config, 'filename', None) or '<config>'
         self.checkpoint = os.fspath(checkpoint)
+        if not osp.isfile(self.checkpoint):
+            raise FileNotFoundError(f'checkpoint file {self.checkpoint!r} '
+                                    f'not found')
         self.device = resolve_device(device)
         if sample_model not in ('orig', 'ema'):
             raise ValueError(f"sample_model must be 'orig' or 'ema', got "

@@ -85,7 +85,7 @@ def list_inputs(inputs) -> List[Tuple[str, Any]]:
                 raise FileNotFoundError(f'image input {path!r} does not '
                                         f'exist')
         elif torch.is_tensor(item) and item.dim() == 4:
-            out += [(f'image_{len(out)}', x) for x in item]
+            out += [(f'image_{len(out) + i}', x) for i, x in enumerate(item)]
         else:
             out.append((f'image_{len(out)}', item))
     if not out:
@@ -129,7 +129,7 @@ def pil_to_array(img, channel_order: str, name: str) -> np.ndarray:
         arr = np.asarray(img.convert('RGB'))
         if channel_order == 'bgr':
             arr = arr[..., ::-1]
-    return np.ascontiguousarray(arr)
+    return np.array(arr, order='C')  # a writable copy
 
 
 def in_memory_to_array(item, name: str, channel_order: str) -> np.ndarray:
@@ -160,7 +160,7 @@ def in_memory_to_array(item, name: str, channel_order: str) -> np.ndarray:
         arr = arr[..., :3]
     if arr.shape[2] == 3 and channel_order == 'bgr':
         arr = arr[..., ::-1]
-    return np.ascontiguousarray(arr)
+    return np.array(arr, order='C')  # a writable copy
 
 
 def fit_image(img: np.ndarray, size: Tuple[int, int], channels: int,
