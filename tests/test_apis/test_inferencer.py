@@ -317,3 +317,24 @@ def test_channel_order_of_colour_models(tmp_path):
                        "config says 'rgb'"):
         AutoEncodingGANInferencer(CONFIGS['alpha_gan'], ckpt, device='cpu',
                                   cfg_options=colour, channel_order='bgr')
+
+
+def test_folders_are_read_lazily_batch_by_batch(inferencers, tmp_path,
+                                                monkeypatch):
+    """A folder is read one batch at a time (bounded memory)."""
+    from alpha_gan_plugin.apis.inferencers import image_inputs
+    paths = write_pngs(str(tmp_path), fashion_test_images(10))
+    reads = []
+    real = image_inputs.read_with_pillow
+
+    def counting(path, order):
+        reads.append(path)
+        return real(path, order)
+
+    monkeypatch.setattr(image_inputs, 'read_with_pillow', counting)
+    batches = inferencers['alpha_gan'].iter_reconstruct(str(tmp_path),
+                                                        batch_size=4)
+    first = next(batches)
+    assert first.names == paths[:4] and reads == paths[:4]
+    rest = list(batches)
+    assert [len(b.names) for b in rest] == [4, 2] and reads == paths

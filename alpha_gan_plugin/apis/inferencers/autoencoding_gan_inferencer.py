@@ -1,5 +1,16 @@
 """Use a trained (auto-encoding) GAN: sample, encode, decode, reconstruct and
-interpolate, from a config and a checkpoint."""
+interpolate, from a config and a checkpoint.
+
+Not built on mmengine's ``BaseInferencer``: that base runs one flow,
+``__call__(inputs)`` -> ``preprocess`` -> ``model.test_step`` ->
+``visualize`` -> ``postprocess``, and loads weights non-strictly (a
+checkpoint of another model leaves random weights behind with warnings).
+Here there are five operations with different inputs (seeds, codes,
+images), none of them ``test_step``, and weights are loaded strictly after
+the plugin's compatibility check; the class reuses mmengine's config,
+registry and collate pieces and MMagic's transforms and preprocessor
+instead.
+"""
 import copy
 import os
 import os.path as osp
@@ -120,8 +131,9 @@ class AutoEncodingGANInferencer:
 
     **Randomness.** Everything random comes from private CPU generators
     seeded by ``seed``, one row per image or sample, so results are the
-    same for any batch size and on any device, and the global random state
-    is left as it was (also while the model is built). Prior codes are
+    same for any batch size, the noise is the same on any device, and the
+    global random state is left as it was (also while the model is
+    built). Prior codes are
     ``N(0, I)`` rows mapped by the model's ``noise_fn`` (AGE: projected on
     the unit sphere). A stochastic alpha-GAN encoder ``E(x, eps)`` gets, with
     ``encoder_noise='random'`` (default), ``eps`` of image ``i`` = row ``i``
@@ -349,9 +361,13 @@ class AutoEncodingGANInferencer:
         of any size in bounded memory).
 
         Args:
-            skip_bad: Skip unreadable images (listed in ``skipped`` of the
-                batch after which they were met) instead of raising.
-            Others: as :meth:`encode`.
+            images: As :meth:`encode`.
+            seed: As :meth:`encode`.
+            batch_size: As :meth:`encode`.
+            skip_bad: Skip unreadable images instead of raising; each is
+                listed in ``skipped`` of the batch being filled when it was
+                met.
+            encoder_noise: As :meth:`encode`.
 
         Yields:
             EncodingResult: One per batch (the last may hold only skipped
@@ -372,9 +388,12 @@ class AutoEncodingGANInferencer:
                 self._iter_encoded(images, seed, batch_size, skip_bad,
                                    encoder_noise):
             if not names:
-                empty = torch.empty(0)
-                yield ReconstructionResult([], empty, empty, empty, empty,
-                                           empty, empty, [], skipped)
+                images = torch.empty(0, *self.image_shape)
+                none = torch.empty(0, dtype=torch.float64)
+                yield ReconstructionResult(
+                    [], images, images.clone(),
+                    torch.empty(0, self.noise_size), none, none.clone(),
+                    none.clone(), [], skipped)
                 continue
             with torch.no_grad():
                 recon = self._decode(codes)
@@ -438,21 +457,15 @@ class AutoEncodingGANInferencer:
         if image_ends:
             self.require_encoder('interpolating between images')
             given = [(a, b)[i] for i in image_ends]
-            result = self.encode_named(given, seed, encoder_noise)
+            parts = list(self.iter_encode(given, seed,
+                                          encoder_noise=encoder_noise))
+            result = EncodingResult(
+                names=sum((p.names for p in parts), []),
+                codes=torch.cat([p.codes for p in parts]))
             for i, name, code in zip(image_ends, result.names, result.codes):
                 ends[i], labels[i] = code, name
         codes = interpolate_codes(ends[0], ends[1], steps, mode)
         return InterpolationResult(codes, self.decode(codes), labels, mode)
-
-    def encode_named(self, images, seed: int = 0,
-                     encoder_noise: str = 'random') -> EncodingResult:
-        """:meth:`encode` with the images' names and records."""
-        parts = list(self.iter_encode(images, seed, 64,
-                                      encoder_noise=encoder_noise))
-        return EncodingResult(
-            names=sum((p.names for p in parts), []),
-            codes=torch.cat([p.codes for p in parts if len(p.names)]),
-            records=sum((p.records for p in parts), []))
 
     # ------------------------------------------------------------------
     # pictures
