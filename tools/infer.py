@@ -79,9 +79,9 @@ def parse_args(argv=None):
                         choices=['random', 'zero'],
                         help='noise of a stochastic encoder: seeded draws '
                         '(default) or zero')
-    parser.add_argument('--grid-size', type=int, default=32,
-                        help='reconstruct/decode: images in the grid '
-                        '(the first ones; default 32, 0 = no grid)')
+    parser.add_argument('--grid-size', type=int, default=64,
+                        help='sample/reconstruct/decode: images in the grid '
+                        '(the first ones; default 64, 0 = no grid)')
     parser.add_argument('--quiet', action='store_true',
                         help='reconstruct: do not print a line per image')
     parser.add_argument('--codes', metavar='FILE.npy',
@@ -218,7 +218,7 @@ def main(argv=None):
                interpolate=run_interpolate)[args.mode]
     outputs = Outputs(out_dir, args.overwrite)
     result = run(args, inferencer, outputs, inputs)
-    print(f'wrote {len(outputs.planned)} file(s) to {out_dir}')
+    print(f'outputs in {out_dir}')
     return result
 
 
@@ -234,61 +234,69 @@ def write_images(outputs, folder, names, images, start, width):
                           single_name(start + i, name, width)), arr)
 
 
+def decode_in_batches(args, inferencer, outputs, codes, folder):
+    """Decode ``codes`` batch by batch, writing single files (if asked) as
+    they come; returns the first ``--grid-size`` images."""
+    import torch
+    num = codes.shape[0]
+    width = len(str(num - 1))
+    kept, count = [], 0
+    for start in range(0, num, args.batch_size):
+        batch = inferencer.decode(codes[start:start + args.batch_size],
+                                  args.batch_size)
+        if args.singles:
+            write_images(outputs, folder, [None] * len(batch), batch, start,
+                         width)
+        if count < args.grid_size:
+            kept.append(batch[:args.grid_size - count])
+            count += len(kept[-1])
+    return torch.cat(kept) if kept else None
+
+
+def plan_singles(outputs, folder, num):
+    width = len(str(num - 1))
+    for i in range(num):
+        outputs.path(folder, single_name(i, None, width))
+
+
 def run_sample(args, inferencer, outputs, _):
     import numpy as np
     from alpha_gan_plugin.apis.inferencers import pictures
     from alpha_gan_plugin.utils import atomic_write, atomic_write_json
-    width = len(str(args.num - 1))
-    grid_path = outputs.path('samples.png')
+    grid_path = outputs.path('samples.png') if args.grid_size else None
     codes_path = outputs.path('codes.npy')
     json_path = outputs.path('sample.json')
-    names = [None] * args.num
     if args.singles:
-        for i in range(args.num):
-            outputs.path('samples', single_name(i, None, width))
+        plan_singles(outputs, 'samples', args.num)
     outputs.check()
     codes = inferencer.prior(args.num, args.seed)
-    images = inferencer.decode(codes, args.batch_size)
-    pictures.save_png(grid_path, pictures.grid(images, args.nrow, args.zoom))
+    images = decode_in_batches(args, inferencer, outputs, codes, 'samples')
+    if grid_path:
+        pictures.save_png(grid_path, pictures.grid(images, args.nrow,
+                                                   args.zoom))
     with atomic_write(codes_path, 'wb') as f:
         np.save(f, codes.numpy())
-    if args.singles:
-        write_images(outputs, 'samples', names, images, 0, width)
     atomic_write_json(json_path, dict(settings(args, inferencer),
                                       num=args.num))
     return dict(images=images, codes=codes, grid=grid_path)
 
 
 def run_decode(args, inferencer, outputs, _):
-    import torch
     from alpha_gan_plugin.apis.inferencers import pictures
     from alpha_gan_plugin.utils import atomic_write_json
     codes = inferencer.check_codes(load_codes(args.codes))
-    num = codes.shape[0]
-    width = len(str(num - 1))
     grid_path = outputs.path('decoded.png') if args.grid_size else None
     json_path = outputs.path('decode.json')
-    names = [None] * num
     if args.singles:
-        for i in range(num):
-            outputs.path('decoded', single_name(i, None, width))
+        plan_singles(outputs, 'decoded', codes.shape[0])
     outputs.check()
-    images, kept = [], 0
-    for start in range(0, num, args.batch_size):
-        batch = inferencer.decode(codes[start:start + args.batch_size],
-                                  args.batch_size)
-        if args.singles:
-            write_images(outputs, 'decoded', names[start:], batch, start,
-                         width)
-        if kept < args.grid_size:
-            images.append(batch[:args.grid_size - kept])
-            kept += len(images[-1])
-    images = torch.cat(images) if images else None
+    images = decode_in_batches(args, inferencer, outputs, codes, 'decoded')
     if grid_path:
         pictures.save_png(grid_path, pictures.grid(images, args.nrow,
                                                    args.zoom))
     atomic_write_json(json_path, dict(settings(args, inferencer),
-                                      codes=args.codes, num=num))
+                                      codes=args.codes,
+                                      num=codes.shape[0]))
     return dict(images=images, grid=grid_path)
 
 
@@ -439,8 +447,7 @@ def run_interpolate(args, inferencer, outputs, _):
     json_path = outputs.path('interpolate.json')
     width = len(str(args.steps - 1))
     if args.singles:
-        for i in range(args.steps):
-            outputs.path('frames', single_name(i, None, width))
+        plan_singles(outputs, 'frames', args.steps)
     outputs.check()
     result = inferencer.interpolate(a, b, args.steps, args.interp, args.seed,
                                     args.encoder_noise)
