@@ -232,7 +232,8 @@ class AutoEncodingGANInferencer:
             model=type(self.model).__name__,
             noise_size=self.noise_size,
             image_shape=list(self.image_shape),
-            channel_order=self.channel_order,
+            channel_order=self.channel_order if self.image_shape[0] == 3
+            else 'gray',
             sample_model=self.sample_model,
             encoder_noise_size=self.encoder_noise_size,
             device=str(self.device))
