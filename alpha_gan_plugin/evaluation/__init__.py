@@ -18,6 +18,7 @@ from .hooks import MetricsLogHook, plot_metric_curves, read_metrics_jsonl
 from .metrics import (ClassifierScore, LocalFID, LocalInceptionScore,
                       ReconstructionMetrics, SamplePairMSSSIM,
                       WassersteinCriticDistance, canonical_order)
+from .metrics_prdc import PRDC, DomainFID  # noqa: F401 (registers them)
 from .networks import (DomainClassifier, FashionMNISTCNN,
                        InceptionClassifier, TorchScriptFeatures,
                        fid_helper_inception_path)
