@@ -146,10 +146,10 @@ def _knn_radii_squared(points: Tensor, counts: Tensor, k: int,
     if n == 1:
         return out  # a single repeated point: radius 0
     sq = (points * points).sum(1)
-    row_slack = 2 * _slack(points.shape[1]) * (sq + sq.max())
+    # |fast - exact| <= err of every entry of a row; 2 err separates orders
+    row_err = 2 * _slack(points.shape[1]) * (sq + sq.max())
     need_all = k - (counts - 1)
-    wide = min(k, n - 1)
-    weights = counts.double().unsqueeze(0)
+    width = min(k + 1, n - 1)  # k candidates and the next one
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
         need = need_all[start:stop]
@@ -160,23 +160,35 @@ def _knn_radii_squared(points: Tensor, counts: Tensor, k: int,
                                      points, sq)
         local = torch.arange(stop - start)
         d2[local, local + start] = float('inf')  # the point itself
-        # fast k-th value: first of the sorted smallest whose cumulative
-        # multiplicity reaches the rank still needed
-        vals, idx = d2.topk(wide, dim=1, largest=False, sorted=True)
-        reached = counts[idx].cumsum(1) >= need.clamp_min(1).unsqueeze(1)
-        pos = reached.double().argmax(1)  # first True
-        approx = vals.gather(1, pos.unsqueeze(1))[:, 0]
-        # entries the fast values cannot order against it: redo exactly
-        slack = row_slack[start:stop].unsqueeze(1)
-        lower = (approx.unsqueeze(1) - slack)
-        below = ((d2 < lower) * weights).sum(1).round().long()
-        band = ((d2 >= lower) & (d2 <= approx.unsqueeze(1) + slack)
-                & live.unsqueeze(1))
-        r, c = band.nonzero(as_tuple=True)
+        # fast k-th value: the first of the sorted smallest whose cumulative
+        # multiplicity reaches the rank still needed (within the first k)
+        vals, idx = d2.topk(width, dim=1, largest=False, sorted=True)
+        weights = counts[idx]
+        reached = weights.cumsum(1) >= need.clamp_min(1).unsqueeze(1)
+        approx = vals.gather(1, reached.byte().argmax(1, keepdim=True))
+        # entries the fast values cannot order against it are redone
+        # exactly; those below it are all among the sorted smallest
+        err = row_err[start:stop].unsqueeze(1)
+        below = ((vals < approx - err) * weights).sum(1)
+        in_band = (vals >= approx - err) & (vals <= approx + err)
+        in_band &= live.unsqueeze(1)
+        # rows whose band may go on past the sorted smallest: whole row
+        wide = live & (vals[:, -1] <= approx[:, 0] + err[:, 0])
+        if width == n - 1:
+            wide[:] = False  # the sorted smallest are the whole row
+        in_band[wide] = False
+        r, j = in_band.nonzero(as_tuple=True)
+        c = idx[r, j]
+        if wide.any():
+            rows = wide.nonzero()[:, 0]
+            sub = d2[rows]
+            extra = ((sub >= approx[rows] - err[rows])
+                     & (sub <= approx[rows] + err[rows]))
+            r2, c2 = extra.nonzero(as_tuple=True)
+            r, c = torch.cat([r, rows[r2]]), torch.cat([c, c2])
         exact = _exact_pairs(points, r + start, points, c)
-        out[start:stop] = _weighted_rank_values(
-            r, exact, counts[c], need - below, stop - start)
-        out[start:stop][~live] = 0.
+        out[start:stop] = _weighted_rank_values(r, exact, counts[c],
+                                                need - below, stop - start)
     return out
 
 
@@ -270,23 +282,31 @@ def precision_recall_density_coverage(
     y_r2 = _knn_radii_squared(ys, y_counts, k, batch_size)
     x_sq, y_sq = (xs * xs).sum(1), (ys * ys).sum(1)
     slack = _slack(real.shape[1])
+    # |fast - exact| <= err for every pair of a real ball's column / of a
+    # fake ball's row
+    x_err = slack * (x_sq + y_sq.max())
+    y_err = slack * (y_sq + x_sq.max())
+    x_lo, x_hi = x_r2 - x_err, x_r2 + x_err
+    repeated = bool((x_counts > 1).any())
     x_weights = x_counts.double()
     precise = 0  # fakes (with multiplicity) inside at least one real ball
-    pairs = 0.  # (fake, real ball) pairs with the fake inside
+    pairs = 0  # (fake, real ball) pairs with the fake inside
     covered = torch.zeros(len(xs), dtype=torch.bool)
     recalled = torch.zeros(len(xs), dtype=torch.bool)
     for start in range(0, len(ys), batch_size):
         stop = min(start + batch_size, len(ys))
         d2 = _fast_squared_distances(ys[start:stop], y_sq[start:stop], xs,
                                      x_sq)  # (B fakes, U reals)
-        err = (y_sq[start:stop].unsqueeze(1) + x_sq.unsqueeze(0)) * slack
-        in_real = _inside(d2, err, x_r2.unsqueeze(0), ys, start, xs)
-        in_fake = _inside(d2, err, y_r2[start:stop].unsqueeze(1), ys, start,
-                          xs)
-        hits = in_real.any(1)
-        precise += int(y_counts[start:stop][hits].sum())
-        pairs += float((in_real.double() @ x_weights)
-                       @ y_counts[start:stop].double())
+        in_real = _inside(d2, x_lo.unsqueeze(0), x_hi.unsqueeze(0),
+                          x_r2.unsqueeze(0), ys, start, xs)
+        r2 = y_r2[start:stop].unsqueeze(1)
+        err = y_err[start:stop].unsqueeze(1)
+        in_fake = _inside(d2, r2 - err, r2 + err, r2, ys, start, xs)
+        counts = y_counts[start:stop]
+        precise += int(counts[in_real.any(1)].sum())
+        per_fake = (in_real.double() @ x_weights).round().long() \
+            if repeated else in_real.sum(1)
+        pairs += int((per_fake * counts).sum())
         covered |= in_real.any(0)
         recalled |= in_fake.any(0)
     n, m = len(real), len(fake)
@@ -296,17 +316,18 @@ def precision_recall_density_coverage(
                 coverage=int(x_counts[covered].sum()) / n)
 
 
-def _inside(d2: Tensor, err: Tensor, radii2: Tensor, ys: Tensor, start: int,
-            xs: Tensor) -> Tensor:
+def _inside(d2: Tensor, lo: Tensor, hi: Tensor, radii2: Tensor, ys: Tensor,
+            start: int, xs: Tensor) -> Tensor:
     """``exact distance^2 < radii2`` for a (B, U) block of fake-real pairs.
 
-    ``d2`` are the fast values, ``err`` their error bounds, ``radii2``
-    broadcasts to (B, U); undecided pairs are recomputed exactly.
+    ``d2`` are the fast values; ``lo`` / ``hi`` (broadcasting to (B, U))
+    are ``radii2`` minus / plus their error bound: below ``lo`` is inside,
+    above ``hi`` outside, and pairs in between are recomputed exactly.
     """
-    inside = d2 < radii2 - err
-    band = (d2 >= radii2 - err) & (d2 <= radii2 + err)
-    if band.any():
-        r, c = band.nonzero(as_tuple=True)
+    inside = d2 < lo
+    maybe = d2 <= hi
+    if torch.ne(inside, maybe).any():
+        r, c = (maybe & ~inside).nonzero(as_tuple=True)
         exact = _exact_pairs(ys, r + start, xs, c)
         inside[r, c] = exact < radii2.expand_as(d2)[r, c]
     return inside
