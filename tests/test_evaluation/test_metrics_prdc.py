@@ -209,6 +209,36 @@ def test_bad_settings_raise_value_errors(files, tmp_path):
         m.process(None, as_samples(fake_images(2, size=32) / 127.5 - 1))
 
 
+def test_benchmark_tool_tiny(files, tmp_path):
+    """tools/benchmark_domain_fid.py: rows, values vs a direct computation."""
+    import json
+    import sys
+
+    from helpers import FASHION_MNIST_ROOT, ROOT
+    sys.path.insert(0, os.path.join(ROOT, 'tools'))
+    from benchmark_domain_fid import main
+    out = str(tmp_path / 'bench.json')
+    main(['--classifier', files['clf'], '--data-root', FASHION_MNIST_ROOT,
+          '--real-nums', '40', '--fake-nums', '30', '--train-offset', '5',
+          '--k', '3', '--inception-images', '0', '--batch-size', '8',
+          '--json', out])
+    with open(out) as f:
+        rows = {r['metric']: r for r in json.load(f)['rows']}
+    assert sorted(rows) == ['DomainFID', 'PRDC (classifier features)']
+    clf = DomainClassifier(files['clf'])
+    test = reals_of(fashion_dataset(num=40, size=32), 40)
+    train = reals_of(fashion_dataset('train', num=35, size=32), 35)[5:]
+    f_test = clf.penultimate_features(test)
+    f_train = clf.penultimate_features(train)
+    fid = rows['DomainFID']['results']['FID-FMNIST-CNN/fid_fmnist_cnn']
+    assert fid == pytest.approx(
+        Fm.frechet_distance_from_features(f_test, f_train), rel=1e-6)
+    ref = precision_recall_density_coverage(f_test, f_train, 3)
+    for key in KEYS:
+        assert rows['PRDC (classifier features)']['results'][
+            f'PRDC-FMNIST-CNN-k3/{key}'] == pytest.approx(ref[key], abs=1e-12)
+
+
 # ---------------------------------------------------------------- sharding
 FAKE_NUMS = 11  # odd: ranks get ceil(11 / 2) = 6, one sample is dropped
 
