@@ -7,9 +7,9 @@ Usage::
 
 Each run is a fresh process (``spawn``) on Gaussian features (seed 0), the
 fakes a second draw of the same distribution (so density is about 1 and
-coverage about 1 - 2^-k, Naeem et al. 2020); the peak extra memory is the process's
-maximum resident set size at the end minus its resident set size once the
-features exist (an upper bound of what the computation added).
+coverage about 1 - 2^-k, Naeem et al. 2020).  The peak extra memory is the
+process's maximum resident set size at the end minus its resident set size
+once the features exist (an upper bound of what the computation added).
 ``--reference`` also runs ``prdc.compute_prdc`` (PyPI ``prdc``, which holds
 three N x N float matrices) if it is importable.  Prints a Markdown table.
 """
