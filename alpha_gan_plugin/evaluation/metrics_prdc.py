@@ -132,9 +132,10 @@ class PRDC(_FeatureSpaceMetric):
         classifier_path: Domain classifier checkpoint.
         resize_to: Network input side for ``feature_extractor_path`` only.
         channel_order: ``'bgr'`` (MMagic's) or ``'rgb'``.
-        batch_size: Images per network call.
+        batch_size: Images per network call (default 32 for
+            ``feature_extractor_path``, 256 for the small classifier).
         distance_batch_size: Rows per block of pairwise distances (memory
-            about ``24 * distance_batch_size * max(N, M)`` bytes; the values
+            about ``40 * distance_batch_size * max(N, M)`` bytes; the values
             do not depend on it).
         order_seed: Seed of the canonical sample order.
         fake_key, sample_model, collect_device: As in MMagic.
@@ -151,11 +152,13 @@ class PRDC(_FeatureSpaceMetric):
                  feature_extractor_path: Optional[str] = None,
                  classifier_path: Optional[str] = None,
                  resize_to: Optional[int] = None, channel_order: str = 'bgr',
-                 batch_size: int = 32,
+                 batch_size: Optional[int] = None,
                  distance_batch_size: int = DISTANCE_BATCH_SIZE,
                  order_seed: int = 0, fake_key: Optional[str] = None,
                  sample_model: str = 'ema', collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
+        if batch_size is None:
+            batch_size = 32 if classifier_path is None else 256
         super().__init__(fake_nums, real_nums, channel_order, batch_size,
                          order_seed, fake_key, sample_model, collect_device,
                          prefix)
