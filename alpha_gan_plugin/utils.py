@@ -150,9 +150,11 @@ def is_autoencoder(model: nn.Module) -> bool:
                for name in AUTOENCODER_METHODS)
 
 
-def require_autoencoder(model: nn.Module, who: str) -> nn.Module:
+def require_autoencoder(model: nn.Module, who: str,
+                        otherwise: str = 'remove it for this model'
+                        ) -> nn.Module:
     """``model`` unwrapped, or a ``ValueError`` saying that ``who`` needs a
-    model with an encoder and what to use instead."""
+    model with an encoder and, in ``otherwise``, what to do instead."""
     model = unwrap(model)
     if not is_autoencoder(model):
         missing = [n for n in AUTOENCODER_METHODS
@@ -161,7 +163,7 @@ def require_autoencoder(model: nn.Module, who: str) -> nn.Module:
             f'{who} needs a model with an encoder (methods '
             f'{", ".join(AUTOENCODER_METHODS)}); {type(model).__name__} '
             f'lacks {", ".join(missing)}. Use it with alpha-GAN or AGE, or '
-            f'remove it for this model.')
+            f'{otherwise}.')
     return model
 
 
@@ -284,3 +286,13 @@ def non_negative_float(owner: str, key: str, value) -> float:
         raise ValueError(f'{owner}: {key} must be a number >= 0, got '
                          f'{value!r}')
     return float(value)
+
+
+def check_ints(owner: str, minimum: int = 1, **values) -> None:
+    """Raise ``ValueError`` naming ``owner.key`` for any value that is not
+    an int >= ``minimum`` (bools are refused)."""
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int) or \
+                value < minimum:
+            raise ValueError(f'{owner}: {key} must be an int >= {minimum}, '
+                             f'got {value!r}')

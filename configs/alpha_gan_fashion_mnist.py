@@ -15,20 +15,13 @@ model = dict(
     code_discriminator=dict(hidden_channels=256, num_layers=3),
     loss_config=dict(rec_weight=10.0))
 
-train_cfg = dict(max_iters=3000, val_interval=1000)
-
+train_cfg = _base_.fm_train_cfg
+default_hooks = _base_.fm_default_hooks
 custom_hooks = [
     dict(type='AutoEncodingVisHook', interval=500, num_samples=64,
          num_recons=32, nrow=8)
 ]
-default_hooks = dict(
-    logger=dict(interval=50),
-    checkpoint=dict(interval=1000, max_keep_ckpts=3))
-
 # During training: MMagic's MS-SSIM of samples (cheap). tools/test.py: the
 # plugin's full suite (configs/_base_/fashion_mnist_eval.py).
-val_evaluator = dict(metrics=[
-    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=1000,
-         sample_model='orig'),
-])
+val_evaluator = _base_.fm_val_evaluator
 test_evaluator = dict(metrics=_base_.fm_autoencoder_metrics)

@@ -20,30 +20,13 @@ model = dict(
     generator=dict(output_scale=32, out_channels=1, base_channels=128),
     discriminator=dict(input_scale=32, in_channels=1, base_channels=32))
 
-# --- data: Fashion-MNIST, the data sets of configs/_base_/fashion_mnist_eval.py
-train_dataloader = dict(
-    _delete_=True,
-    batch_size=64,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=_base_.fm_train_dataset)
-val_dataloader = dict(
-    _delete_=True,
-    batch_size=64,
-    num_workers=0,
-    persistent_workers=False,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=_base_.fm_test_dataset)
+# --- data: Fashion-MNIST, the loaders of configs/_base_/fashion_mnist_eval.py
+train_dataloader = dict(_delete_=True, **_base_.fm_train_dataloader)
+val_dataloader = dict(_delete_=True, **_base_.fm_val_dataloader)
 test_dataloader = val_dataloader
 
 # --- schedule and evaluation: as configs/alpha_gan_fashion_mnist.py --------
-train_cfg = dict(max_iters=3000, val_interval=1000)
-default_hooks = dict(
-    logger=dict(interval=50),
-    checkpoint=dict(interval=1000, max_keep_ckpts=3, save_best=None))
-val_evaluator = dict(metrics=[
-    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=1000,
-         sample_model='orig'),
-])
+train_cfg = _base_.fm_train_cfg
+default_hooks = _base_.fm_default_hooks
+val_evaluator = _base_.fm_val_evaluator
 test_evaluator = dict(metrics=_base_.fm_gan_metrics)

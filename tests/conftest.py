@@ -24,3 +24,12 @@ def tiny_model_cfg():
     """A deep copy of a 16x16, 1-channel alpha-GAN model config."""
     return copy.deepcopy(TINY_MODEL)
 
+
+@pytest.fixture
+def one_thread():
+    """One intra-op thread for the test (bit-identity needs equal thread
+    counts in all runs it compares)."""
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)

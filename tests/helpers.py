@@ -3,12 +3,27 @@
 Kept out of ``conftest.py`` so that test folders with conftests of their own
 do not shadow them.
 """
+import importlib
 import os
+import sys
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOOLS = os.path.join(ROOT, 'tools')
 FASHION_MNIST_ROOT = '/usr/share/datasets/fashion-mnist'
+#: The README's main config, and the same with MMagic's MS-SSIM as its only
+#: test metric (for tests of tools/test.py: no classifier or Inception).
+FM_CONFIG = os.path.join(ROOT, 'configs', 'alpha_gan_fashion_mnist.py')
+FM_TEST_CONFIG = os.path.join(ROOT, 'tests', 'configs',
+                              'alpha_gan_fm_ms_ssim.py')
+
+
+def tool(name: str):
+    """The module ``tools/<name>.py`` (e.g. ``tool('train').main(argv)``)."""
+    if TOOLS not in sys.path:
+        sys.path.insert(0, TOOLS)
+    return importlib.import_module(name)
 
 # a 16x16, 1-channel alpha-GAN (the ``tiny_model_cfg`` fixture deep-copies it)
 TINY_MODEL = dict(
@@ -26,6 +41,99 @@ TINY_MODEL = dict(
     code_discriminator=dict(type='CodeDiscriminator', hidden_channels=16,
                             num_layers=2),
     loss_config=dict(rec_weight=1.0))
+
+
+def _config(path):
+    from mmengine.config import Config
+    return Config.fromfile(path)
+
+
+def metric_index(config, evaluator: str, metric_type: str) -> int:
+    """Position of the metric of type ``metric_type`` in ``evaluator``
+    (``'val_evaluator'`` / ``'test_evaluator'``) of a config file or
+    ``Config``; an AssertionError unless there is exactly one."""
+    cfg = _config(config) if isinstance(config, str) else config
+    found = [i for i, m in enumerate(cfg[evaluator]['metrics'])
+             if m['type'] == metric_type]
+    assert len(found) == 1, (evaluator, metric_type, found)
+    return found[0]
+
+
+def metric_options(config, evaluator: str, metric_type: str, **values):
+    """``--cfg-options`` setting ``values`` on the metric of type
+    ``metric_type`` of ``evaluator``, wherever the config lists it."""
+    i = metric_index(config, evaluator, metric_type)
+    return [f'{evaluator}.metrics.{i}.{k}={v}' for k, v in values.items()]
+
+
+#: 16 px images in batches of 8: 64 training and 32 test images.
+TINY_DATA = [
+    'train_dataloader.batch_size=8', 'val_dataloader.batch_size=8',
+    'train_dataloader.dataset.image_size=16',
+    'train_dataloader.dataset.num_images=64',
+    'val_dataloader.dataset.image_size=16',
+    'val_dataloader.dataset.num_images=32',
+    'test_dataloader.dataset.image_size=16',
+    'test_dataloader.dataset.num_images=32',
+]
+#: 16 px networks, by config key (only those a config has are shrunk).
+TINY_NETWORKS = dict(
+    generator=['model.noise_size=8', 'model.generator.output_scale=16',
+               'model.generator.base_channels=16'],
+    discriminator=['model.discriminator.input_scale=16',
+                   'model.discriminator.base_channels=8'],
+    encoder=['model.encoder.input_scale=16', 'model.encoder.base_channels=8'],
+    code_discriminator=['model.code_discriminator.hidden_channels=16'])
+
+
+def tiny_run_options(config, iters=4, val_interval=None,
+                     checkpoint_interval=2):
+    """``--cfg-options`` that turn a Fashion-MNIST config of this repo into
+    a 16x16 run of seconds on a CPU: small networks (those the config's
+    model has), :data:`TINY_DATA`, a logger line per iteration, a small
+    AutoEncodingVisHook and 16 samples for MMagic's MS_SSIM (found by type).
+
+    Args:
+        config: The config file.
+        iters: ``train_cfg.max_iters`` (None: the config's).
+        val_interval: ``train_cfg.val_interval`` (None: ``iters``).
+        checkpoint_interval: ``default_hooks.checkpoint.interval`` (None:
+            the config's).
+    """
+    cfg = _config(config)
+    opts = [o for net, net_opts in TINY_NETWORKS.items()
+            if net in cfg.model for o in net_opts]
+    opts += TINY_DATA + ['default_hooks.logger.interval=1']
+    val_interval = iters if val_interval is None else val_interval
+    if iters is not None:
+        opts.append(f'train_cfg.max_iters={iters}')
+    if val_interval is not None:
+        opts.append(f'train_cfg.val_interval={val_interval}')
+    if checkpoint_interval is not None:
+        opts.append(f'default_hooks.checkpoint.interval={checkpoint_interval}')
+    for i, hook in enumerate(cfg.get('custom_hooks') or []):
+        if hook['type'] == 'AutoEncodingVisHook':
+            opts += [f'custom_hooks.{i}.interval=2',
+                     f'custom_hooks.{i}.num_samples=16',
+                     f'custom_hooks.{i}.num_recons=8']
+    for evaluator in ('val_evaluator', 'test_evaluator'):
+        if any(m['type'] == 'MS_SSIM' for m in cfg[evaluator]['metrics']):
+            opts += metric_options(cfg, evaluator, 'MS_SSIM', fake_nums=16)
+    return opts
+
+
+def options_dict(options):
+    """``KEY=VALUE`` options as the dict ``--cfg-options`` makes of them
+    (values parsed by mmengine's ``DictAction``), e.g. for the
+    ``cfg_options`` of a comparison config."""
+    from mmengine.config import DictAction
+    return {k: DictAction._parse_iterable(v)
+            for k, v in (o.split('=', 1) for o in options)}
+
+
+def without(options, *prefixes):
+    """``options`` without those starting with one of ``prefixes``."""
+    return [o for o in options if not o.startswith(prefixes)]
 
 
 def has_fashion_mnist():

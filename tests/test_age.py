@@ -228,24 +228,9 @@ def test_bad_configs_raise(mutate, match):
 # end to end through tools/train.py
 # ---------------------------------------------------------------------------
 AGE_CONFIG = osp.join(ROOT, 'configs', 'age_fashion_mnist.py')
-TINY = [
-    'model.noise_size=8',
-    'model.generator.output_scale=16', 'model.generator.base_channels=16',
-    'model.encoder.input_scale=16', 'model.encoder.base_channels=8',
-    'train_dataloader.batch_size=8', 'val_dataloader.batch_size=8',
-    'train_dataloader.dataset.image_size=16',
-    'train_dataloader.dataset.num_images=64',
-    'val_dataloader.dataset.image_size=16',
-    'val_dataloader.dataset.num_images=32',
-    'test_dataloader.dataset.image_size=16',
-    'test_dataloader.dataset.num_images=32',
-    'train_cfg.max_iters=2', 'train_cfg.val_interval=2',
-    'default_hooks.checkpoint.interval=2', 'default_hooks.logger.interval=1',
-    'custom_hooks.0.interval=2', 'custom_hooks.0.num_samples=16',
-    'custom_hooks.0.num_recons=8',
-    'val_evaluator.metrics.0.fake_nums=16',
-    'test_evaluator.metrics.0.fake_nums=16',
-]
+from helpers import tiny_run_options  # noqa: E402
+
+TINY = tiny_run_options(AGE_CONFIG, iters=2)
 
 
 @needs_fashion_mnist

@@ -7,7 +7,7 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from helpers import ROOT, needs_fashion_mnist
+from helpers import ROOT, needs_fashion_mnist, tiny_run_options
 from mmagic.registry import MODELS
 
 sys.path.insert(0, osp.join(ROOT, 'tools'))
@@ -18,23 +18,10 @@ DCGAN = osp.join(CONFIGS, 'dcgan_fashion_mnist.py')
 WGANGP = osp.join(CONFIGS, 'wgangp_fashion_mnist.py')
 ALPHA = osp.join(CONFIGS, 'alpha_gan_fashion_mnist.py')
 
-TINY = [
-    'model.noise_size=8',
-    'model.generator.output_scale=16', 'model.generator.base_channels=16',
-    'model.discriminator.input_scale=16',
-    'model.discriminator.base_channels=8',
-    'train_dataloader.batch_size=8', 'val_dataloader.batch_size=8',
-    'train_dataloader.dataset.image_size=16',
-    'train_dataloader.dataset.num_images=64',
-    'val_dataloader.dataset.image_size=16',
-    'val_dataloader.dataset.num_images=32',
-    'test_dataloader.dataset.image_size=16',
-    'test_dataloader.dataset.num_images=32',
-    'train_cfg.val_interval=1000',  # validation still runs at the end
-    'val_evaluator.metrics.0.fake_nums=16',
-    'test_evaluator.metrics.0.fake_nums=16',
-    'default_hooks.logger.interval=1',
-]
+# validation still runs at the end
+TINY = {path: tiny_run_options(path, iters=None, val_interval=1000,
+                               checkpoint_interval=None)
+        for path in (DCGAN, WGANGP)}
 
 
 @pytest.mark.parametrize('path', [DCGAN, WGANGP])
@@ -106,8 +93,8 @@ def _logs(work):
 @needs_fashion_mnist
 def test_dcgan_trains_two_iterations(tmp_path):
     work = str(tmp_path / 'dcgan')
-    train_tool.main([DCGAN, '--work-dir', work, '--cfg-options', *TINY,
-                     'train_cfg.max_iters=2',
+    train_tool.main([DCGAN, '--work-dir', work, '--cfg-options',
+                     *TINY[DCGAN], 'train_cfg.max_iters=2',
                      'default_hooks.checkpoint.interval=2'])
     state = torch.load(osp.join(work, 'iter_2.pth'),
                        map_location='cpu')['state_dict']
@@ -121,8 +108,8 @@ def test_dcgan_trains_two_iterations(tmp_path):
 def test_wgangp_trains_one_generator_round(tmp_path):
     # discriminator_steps=5: the generator's first update is at iteration 5
     work = str(tmp_path / 'wgangp')
-    train_tool.main([WGANGP, '--work-dir', work, '--cfg-options', *TINY,
-                     'train_cfg.max_iters=5',
+    train_tool.main([WGANGP, '--work-dir', work, '--cfg-options',
+                     *TINY[WGANGP], 'train_cfg.max_iters=5',
                      'default_hooks.checkpoint.interval=5'])
     assert osp.isfile(osp.join(work, 'iter_5.pth'))
     logs = _logs(work)

@@ -9,8 +9,8 @@ import sys
 import pytest
 import torch
 
-from helpers import (ROOT, TINY_MODEL, free_port, needs_fashion_mnist,
-                     run_ranks)
+from helpers import (ROOT, TINY_MODEL, free_port, metric_options,
+                     needs_fashion_mnist, run_ranks, without)
 
 TOOLS = osp.join(ROOT, 'tools')
 if TOOLS not in sys.path:
@@ -19,7 +19,13 @@ import test as test_tool  # noqa: E402
 from test_tools import FM_CONFIG, FM_TEST_CONFIG, TINY  # noqa: E402
 
 # the tiny config without the visualisation hook (custom_hooks is replaced)
-TINY_NO_VIS = [o for o in TINY if not o.startswith('custom_hooks')]
+TINY_NO_VIS = without(TINY, 'custom_hooks')
+
+
+def ms_ssim_samples(n):
+    """The number of samples of the MS-SSIM test metric."""
+    return metric_options(FM_TEST_CONFIG, 'test_evaluator', 'MS_SSIM',
+                          fake_nums=n)
 
 
 def launch(script, args, timeout=240):
@@ -94,7 +100,7 @@ def test_two_processes_train_in_sync_and_evaluate_like_one(tmp_path):
     launch('dist_test.sh', [
         FM_TEST_CONFIG, ckpt_path, '2', '--work-dir', str(tmp_path / 't2'),
         '--out', out2, '--cfg-options', *TINY_NO_VIS,
-        'test_evaluator.metrics.0.fake_nums=16', 'test_dataloader.batch_size=8'
+        *ms_ssim_samples(16), 'test_dataloader.batch_size=8'
     ])
     with open(out2) as f:
         two = json.load(f)['ms-ssim/avg']
@@ -104,7 +110,7 @@ def test_two_processes_train_in_sync_and_evaluate_like_one(tmp_path):
             FM_TEST_CONFIG, ckpt_path, '--work-dir',
             str(tmp_path / f't{seed}'),
             '--cfg-options', *TINY_NO_VIS,
-            'test_evaluator.metrics.0.fake_nums=8',
+            *ms_ssim_samples(8),
             'test_dataloader.batch_size=8', f'randomness.seed={seed}'
         ])
         singles.append(float(m['ms-ssim/avg']))

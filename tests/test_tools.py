@@ -9,39 +9,15 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import ROOT, needs_fashion_mnist
+from helpers import (FM_CONFIG, FM_TEST_CONFIG, ROOT, TOOLS,
+                     needs_fashion_mnist, tiny_run_options, tool)
 
-TOOLS = osp.join(ROOT, 'tools')
-sys.path.insert(0, TOOLS)
-import train as train_tool  # noqa: E402
-import test as test_tool  # noqa: E402
+train_tool = tool('train')
+test_tool = tool('test')
 
-FM_CONFIG = osp.join(ROOT, 'configs', 'alpha_gan_fashion_mnist.py')
-# FM_CONFIG with MS-SSIM as its test metric, for tests of tools/test.py
-FM_TEST_CONFIG = osp.join(ROOT, 'tests', 'configs',
-                          'alpha_gan_fm_ms_ssim.py')
-# A 16x16 version of the main config, small enough for seconds on a CPU.
-TINY = [
-    'model.noise_size=8',
-    'model.generator.output_scale=16', 'model.generator.base_channels=16',
-    'model.discriminator.input_scale=16',
-    'model.discriminator.base_channels=8',
-    'model.encoder.input_scale=16', 'model.encoder.base_channels=8',
-    'model.code_discriminator.hidden_channels=16',
-    'train_dataloader.batch_size=8', 'val_dataloader.batch_size=8',
-    'train_dataloader.dataset.image_size=16',
-    'train_dataloader.dataset.num_images=64',
-    'val_dataloader.dataset.image_size=16',
-    'val_dataloader.dataset.num_images=32',
-    'test_dataloader.dataset.image_size=16',
-    'test_dataloader.dataset.num_images=32',
-    'train_cfg.max_iters=4', 'train_cfg.val_interval=4',
-    'default_hooks.checkpoint.interval=2', 'default_hooks.logger.interval=1',
-    'custom_hooks.0.interval=2', 'custom_hooks.0.num_samples=16',
-    'custom_hooks.0.num_recons=8',
-    'val_evaluator.metrics.0.fake_nums=16',
-    'test_evaluator.metrics.0.fake_nums=16',
-]
+# 16x16 versions of both, small enough for seconds on a CPU.
+TINY = tiny_run_options(FM_CONFIG)
+TINY_TEST = tiny_run_options(FM_TEST_CONFIG)
 
 
 def weights(path):
@@ -83,7 +59,7 @@ def test_train_resume_test_cycle(tmp_path):
     out = str(tmp_path / 'metrics.json')
     metrics = test_tool.main([
         FM_TEST_CONFIG, osp.join(work, 'iter_6.pth'), '--work-dir', work,
-        '--out', out, '--cfg-options', *TINY
+        '--out', out, '--cfg-options', *TINY_TEST
     ])
     with open(out) as f:
         saved = json.load(f)
@@ -92,7 +68,7 @@ def test_train_resume_test_cycle(tmp_path):
     with pytest.raises(ValueError, match='exists'):
         test_tool.main([FM_TEST_CONFIG, osp.join(work, 'iter_6.pth'),
                         '--out', out, '--work-dir', work, '--cfg-options',
-                        *TINY])
+                        *TINY_TEST])
 
 
 def test_mmagic_dcgan_config_mixed_into_alpha_gan(tmp_path):

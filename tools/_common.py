@@ -1,4 +1,5 @@
-"""Helpers shared by tools/train.py and tools/test.py."""
+"""Helpers shared by tools/train.py, tools/test.py and tools/compare.py."""
+import argparse
 import datetime
 import os
 import os.path as osp
@@ -7,11 +8,12 @@ import sys
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
-#: Hooks of ``alpha_gan_plugin.engine.reliability`` the tools add to every
-#: run (unless the config already lists them).
-TRAIN_HOOKS = ('ExactResumeHook', 'CheckpointCompatibilityHook',
-               'DataShardCheckHook')
-TEST_HOOKS = ('CheckpointCompatibilityHook', 'DataShardCheckHook')
+#: Hooks of ``alpha_gan_plugin.engine.hooks`` the tools add to every run
+#: (unless the config already lists them).
+TRAIN_HOOKS = ('ExactResumeHook', 'PlainCheckpointKeysHook',
+               'CheckpointCompatibilityHook', 'DataShardCheckHook')
+TEST_HOOKS = ('PlainCheckpointKeysHook', 'CheckpointCompatibilityHook',
+              'DataShardCheckHook')
 
 
 def ensure_importable():
@@ -23,8 +25,32 @@ def ensure_importable():
         sys.path.insert(0, ROOT)
 
 
+def add_launcher_args(parser: argparse.ArgumentParser) -> None:
+    """``--launcher`` and ``--local_rank``, as MMagic's tools take them."""
+    parser.add_argument('--launcher', default='none',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'])
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def parse_with_cfg_options(parser: argparse.ArgumentParser, argv=None):
+    """``parser.parse_args(argv)`` with ``--cfg-options KEY=VALUE ...``
+    turned into a dict by mmengine's ``DictAction`` (empty without them)."""
+    args = parser.parse_args(argv)
+    if args.cfg_options:
+        from mmengine.config import DictAction
+        ns = argparse.Namespace()
+        DictAction(option_strings=[], dest='cfg_options')(
+            parser, ns, args.cfg_options)
+        args.cfg_options = ns.cfg_options
+    else:
+        args.cfg_options = {}
+    return args
+
+
 def apply_common_settings(cfg, args):
-    """Settings both tools share: scope, launcher, work dir, CPU backend."""
+    """Config settings both tools share: scope, launcher, work dir, and the
+    CPU stand-ins for NCCL (gloo) and for DDP's ``device_ids``. Changes
+    only ``cfg``; :func:`init_distributed` prepares the process."""
     import torch
     cfg.setdefault('default_scope', 'mmagic')
     if cfg.get('default_scope') != 'mmagic':
@@ -37,19 +63,41 @@ def apply_common_settings(cfg, args):
     elif cfg.get('work_dir') is None:
         stem = osp.splitext(osp.basename(args.config))[0]
         cfg.work_dir = osp.join('work_dirs', stem)
+    if torch.cuda.is_available():
+        return cfg
     # MMagic's default runtime asks for NCCL; without CUDA, torch.distributed
-    # on CPU needs gloo.
-    if not torch.cuda.is_available():
-        env_cfg = cfg.setdefault('env_cfg', {})
-        dist_cfg = env_cfg.setdefault('dist_cfg', {})
-        if dist_cfg.get('backend', 'nccl') == 'nccl':
-            dist_cfg['backend'] = 'gloo'
-    if args.launcher != 'none' and 'LOCAL_RANK' not in os.environ and \
+    # needs gloo, and DDP needs device_ids=None for CPU modules (mmengine
+    # 0.10.7's wrap_model passes device_ids=[LOCAL_RANK]).
+    env_cfg = cfg.setdefault('env_cfg', {})
+    dist_cfg = env_cfg.setdefault('dist_cfg', {})
+    if dist_cfg.get('backend', 'nccl') == 'nccl':
+        dist_cfg['backend'] = 'gloo'
+    if args.launcher != 'none':
+        wrapper = cfg.get('model_wrapper_cfg')
+        if wrapper is None:
+            cfg.model_wrapper_cfg = dict(
+                type='MMDistributedDataParallel',
+                broadcast_buffers=False,
+                find_unused_parameters=cfg.get('find_unused_parameters',
+                                               False),
+                device_ids=None)
+        else:
+            wrapper['device_ids'] = None
+    return cfg
+
+
+def init_distributed(cfg, args) -> None:
+    """Prepare this process for ``--launcher``: export ``LOCAL_RANK`` from
+    ``--local_rank`` for mmengine, and without CUDA start the process group
+    (:func:`init_cpu_distributed`). Nothing to do with ``--launcher none``."""
+    import torch
+    if args.launcher == 'none':
+        return
+    if 'LOCAL_RANK' not in os.environ and \
             getattr(args, 'local_rank', None) is not None:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
-    if args.launcher != 'none' and not torch.cuda.is_available():
-        _prepare_cpu_distributed(cfg, args.launcher)
-    return cfg
+    if not torch.cuda.is_available():
+        init_cpu_distributed(cfg, args.launcher)
 
 
 def check_data_roots(cfg):
@@ -91,7 +139,7 @@ def check_data_roots(cfg):
 
 
 def add_hooks(cfg, names):
-    """Append the plugin's reliability hooks unless the config has them."""
+    """Append the hooks named in ``names`` unless the config has them."""
     hooks = list(cfg.get('custom_hooks') or [])
     present = {h.get('type') for h in hooks if isinstance(h, dict)}
     for name in names:
@@ -109,14 +157,14 @@ def use_atomic_checkpoints(cfg):
         ckpt['type'] = 'AtomicCheckpointHook'
 
 
-def _prepare_cpu_distributed(cfg, launcher):
-    """Start torch.distributed on CPU, where mmengine cannot.
+def init_cpu_distributed(cfg, launcher: str) -> None:
+    """Start torch.distributed with gloo on CPU, where mmengine cannot.
 
-    mmengine 0.10.7's ``init_dist`` calls ``torch.cuda.set_device`` and its
-    ``wrap_model`` passes ``device_ids=[LOCAL_RANK]`` to DDP; both fail on a
-    machine without CUDA. Here the process group is created with gloo (the
-    Runner then skips its own ``init_dist``) and the model wrapper gets
-    ``device_ids=None``, as DDP requires for CPU modules.
+    mmengine 0.10.7's ``init_dist`` calls ``torch.cuda.set_device`` and
+    fails on a machine without CUDA. Here the process group is created with
+    gloo from the launcher's environment (the Runner then skips its own
+    ``init_dist``); :func:`apply_common_settings` has set
+    ``env_cfg.dist_cfg`` and the model wrapper for CPU.
     """
     import torch.distributed as dist
     dist_cfg = dict(cfg.env_cfg.get('dist_cfg', {}))
@@ -146,15 +194,6 @@ def _prepare_cpu_distributed(cfg, launcher):
         if timeout is not None:
             kwargs['timeout'] = datetime.timedelta(seconds=timeout)
         dist.init_process_group(backend='gloo', **kwargs)
-    wrapper = cfg.get('model_wrapper_cfg')
-    if wrapper is None:
-        cfg.model_wrapper_cfg = dict(
-            type='MMDistributedDataParallel',
-            broadcast_buffers=False,
-            find_unused_parameters=cfg.get('find_unused_parameters', False),
-            device_ids=None)
-    else:
-        wrapper['device_ids'] = None
 
 
 def _slurm_env():

@@ -5,12 +5,12 @@ Usage:
         [--cfg-options k=v ...] [--launcher none|pytorch|slurm|mpi]
 """
 import argparse
-import json
-import os
 import os.path as osp
 
-from _common import (TEST_HOOKS, add_hooks, apply_common_settings,
-                     check_data_roots, ensure_importable)
+from _common import (TEST_HOOKS, add_hooks, add_launcher_args,
+                     apply_common_settings, check_data_roots,
+                     ensure_importable, init_distributed,
+                     parse_with_cfg_options)
 from mmengine.hooks import Hook
 
 
@@ -33,17 +33,8 @@ def parse_args(argv=None):
     parser.add_argument(
         '--cfg-options', nargs='+', default={}, metavar='KEY=VALUE',
         help='override config keys')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'])
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    if args.cfg_options:
-        from mmengine.config import DictAction
-        action = DictAction(option_strings=[], dest='cfg_options')
-        ns = argparse.Namespace()
-        action(parser, ns, args.cfg_options)
-        args.cfg_options = ns.cfg_options
-    return args
+    add_launcher_args(parser)
+    return parse_with_cfg_options(parser, argv)
 
 
 def main(argv=None):
@@ -64,6 +55,7 @@ def main(argv=None):
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     apply_common_settings(cfg, args)
+    init_distributed(cfg, args)
     cfg.load_from = args.checkpoint
     cfg.resume = False
     check_data_roots(cfg)
@@ -79,12 +71,10 @@ def main(argv=None):
         raise RuntimeError('the test loop produced no metrics; does the '
                            'config define test_evaluator metrics?')
     if args.out and get_rank() == 0:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        tmp = args.out + '.tmp'
-        with open(tmp, 'w') as f:
-            json.dump({k: float(v) if hasattr(v, '__float__') else v
-                       for k, v in metrics.items()}, f, indent=2)
-        os.replace(tmp, args.out)
+        from alpha_gan_plugin.utils import atomic_write_json
+        atomic_write_json(args.out, {
+            k: float(v) if hasattr(v, '__float__') else v
+            for k, v in metrics.items()})
     return metrics
 
 

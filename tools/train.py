@@ -8,9 +8,10 @@ import argparse
 import glob
 import os.path as osp
 
-from _common import (TRAIN_HOOKS, add_hooks, apply_common_settings,
-                     check_data_roots, ensure_importable,
-                     use_atomic_checkpoints)
+from _common import (TRAIN_HOOKS, add_hooks, add_launcher_args,
+                     apply_common_settings, check_data_roots,
+                     ensure_importable, init_distributed,
+                     parse_with_cfg_options, use_atomic_checkpoints)
 
 
 def parse_args(argv=None):
@@ -31,17 +32,8 @@ def parse_args(argv=None):
     parser.add_argument(
         '--cfg-options', nargs='+', default={}, metavar='KEY=VALUE',
         help='override config keys, e.g. train_cfg.max_iters=100')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'])
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    if args.cfg_options:
-        from mmengine.config import DictAction
-        action = DictAction(option_strings=[], dest='cfg_options')
-        ns = argparse.Namespace()
-        action(parser, ns, args.cfg_options)
-        args.cfg_options = ns.cfg_options
-    return args
+    add_launcher_args(parser)
+    return parse_with_cfg_options(parser, argv)
 
 
 def _enable_amp(cfg):
@@ -78,6 +70,7 @@ def main(argv=None):
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     apply_common_settings(cfg, args)
+    init_distributed(cfg, args)
 
     if args.resume is not None and args.overwrite:
         raise ValueError('--resume and --overwrite contradict each other; '
@@ -112,11 +105,11 @@ def main(argv=None):
 
 def _divergence_message(err, cfg):
     """The model's/hook's divergence error plus the last good checkpoint."""
-    from alpha_gan_plugin.engine.reliability import last_good_checkpoint
+    from alpha_gan_plugin.engine.run_records import last_checkpoint
     text = str(err)
     if 'Last good checkpoint' in text:
         return text
-    last = last_good_checkpoint(cfg.work_dir)
+    last = last_checkpoint(cfg.work_dir)
     if last is None:
         return (f'{text} No checkpoint was saved before the divergence '
                 f'(none in {cfg.work_dir!r}); restart with a lower learning '

@@ -21,8 +21,8 @@ import torch.nn.functional as F
 
 from alpha_gan_plugin.datasets.fashion_mnist import (_SPLIT_FILES, read_idx,
                                                      resize_images)
-from alpha_gan_plugin.evaluation.networks import (FashionMNISTCNN,
-                                                  save_domain_classifier)
+from alpha_gan_plugin.evaluation.domain_classifier import (
+    FashionMNISTCNN, save_domain_classifier)
 
 
 def load_split(root: str, split: str, size: int):

@@ -1,33 +1,34 @@
-"""Evaluation: metric functions, MMagic metric wrappers and hooks.
+"""Evaluation: metric functions and their MMagic metric wrappers.
 
-Importing this package registers into ``mmagic.registry``:
-
-* METRICS: ``LocalInceptionScore``, ``ClassifierScore``,
-  ``SamplePairMSSSIM``, ``ReconstructionMetrics``,
-  ``WassersteinCriticDistance``, ``LocalFID``;
-* HOOKS: ``MetricsLogHook``.
+Importing this package registers into ``mmagic.registry.METRICS``:
+``LocalInceptionScore``, ``ClassifierScore``, ``SamplePairMSSSIM``,
+``ReconstructionMetrics``, ``WassersteinCriticDistance``, ``LocalFID``
+(one a file under :mod:`.metrics`). ``MetricsLogHook`` lives in
+:mod:`alpha_gan_plugin.engine.hooks` and is re-exported here, where it was
+first documented.
 
 See ``docs/evaluation.md`` for the protocol.
 """
 from . import functional
+from ..engine.hooks.metrics_log_hook import (MetricsLogHook,
+                                             plot_metric_curves)
+from .domain_classifier import DomainClassifier, FashionMNISTCNN
 from .functional import (feature_statistics, frechet_distance,
                          inception_score, ms_ssim, paired_ms_ssim,
                          reconstruction_metrics, sample_pair_ms_ssim,
                          wasserstein_critic_distance)
-from .hooks import MetricsLogHook, plot_metric_curves, read_metrics_jsonl
 from .metrics import (ClassifierScore, LocalFID, LocalInceptionScore,
                       ReconstructionMetrics, SamplePairMSSSIM,
                       WassersteinCriticDistance, canonical_order)
 from .metrics_prdc import PRDC, DomainFID  # noqa: F401 (registers them)
-from .networks import (DomainClassifier, FashionMNISTCNN,
-                       InceptionClassifier, TorchScriptFeatures,
+from .networks import (InceptionClassifier, TorchScriptFeatures,
                        fid_helper_inception_path)
 
 __all__ = [
     'functional', 'feature_statistics', 'frechet_distance',
     'inception_score', 'ms_ssim', 'paired_ms_ssim', 'reconstruction_metrics',
     'sample_pair_ms_ssim', 'wasserstein_critic_distance', 'MetricsLogHook',
-    'plot_metric_curves', 'read_metrics_jsonl', 'ClassifierScore', 'LocalFID',
+    'plot_metric_curves', 'ClassifierScore', 'LocalFID',
     'LocalInceptionScore', 'ReconstructionMetrics', 'SamplePairMSSSIM',
     'WassersteinCriticDistance', 'canonical_order', 'DomainClassifier',
     'FashionMNISTCNN', 'InceptionClassifier', 'TorchScriptFeatures',

@@ -24,21 +24,25 @@ from torch import Tensor
 from mmagic.evaluation.metrics.base_gen_metric import GenerativeMetric
 from mmagic.registry import METRICS
 from . import functional as Fm
+from .domain_classifier import DomainClassifier
 from .functional.prdc import DEFAULT_BATCH_SIZE as DISTANCE_BATCH_SIZE
 from .functional.prdc import precision_recall_density_coverage
-from .metrics import (_check_channel_order, _resolve_num, canonical_order,
-                      fake_images, load_real_images, to_rgb)
-from .networks import FID_HELPER, DomainClassifier, TorchScriptFeatures
+from .metrics._utils import (ImageSetScoring, canonical_order,
+                             check_channel_order, fake_images,
+                             load_real_images, resolve_num, to_rgb)
+from .networks import FID_HELPER, TorchScriptFeatures
 
 #: Name of the domain classifier's feature space in result prefixes.
 DOMAIN_SPACE = 'FMNIST-CNN'
 
 
-class _FeatureSpaceMetric(GenerativeMetric):
+class _FeatureSpaceMetric(ImageSetScoring, GenerativeMetric):
     """Samples and real images mapped to (N, D) float64 features.
 
     Subclasses set ``self.net`` (a callable on (N, 3, H, W) RGB [0, 255]
     images) and implement :meth:`real_summary` and :meth:`compute_metrics`.
+    :meth:`score_images` (:class:`~.metrics._utils.ImageSetScoring`) scores
+    a tensor of images in place of samples.
     """
 
     def __init__(self, fake_nums: int, real_nums: int, channel_order: str,
@@ -53,7 +57,7 @@ class _FeatureSpaceMetric(GenerativeMetric):
                              f'dataset')
         if batch_size < 1:
             raise ValueError(f'batch_size={batch_size} must be >= 1')
-        self.channel_order = _check_channel_order(channel_order)
+        self.channel_order = check_channel_order(channel_order)
         self.batch_size = batch_size
         self.order_seed = order_seed
         self.real = None  # set on the main process by prepare()
@@ -67,7 +71,7 @@ class _FeatureSpaceMetric(GenerativeMetric):
     def prepare(self, module, dataloader) -> None:
         """Resolve ``real_nums`` and summarise the real images (main rank)."""
         super().prepare(module, dataloader)
-        self.real_nums = _resolve_num(self.real_nums, dataloader.dataset,
+        self.real_nums = resolve_num(self.real_nums, dataloader.dataset,
                                       'real_nums')
         self.check_real_nums()
         if not is_main_process() or self.real is not None:
@@ -121,7 +125,7 @@ class PRDC(_FeatureSpaceMetric):
       ``resize_to`` (default 299);
     * ``classifier_path``: the Fashion-MNIST domain classifier checkpoint
       (``tools/train_domain_classifier.py``), its 128-d penultimate features
-      (:meth:`~.networks.DomainClassifier.penultimate_features`).
+      (:meth:`~.domain_classifier.DomainClassifier.penultimate_features`).
 
     Args:
         fake_nums: Number of samples M (> k).
@@ -228,12 +232,12 @@ class DomainFID(_FeatureSpaceMetric):
     The FID formula (:func:`~.functional.frechet_distance`: Gaussians fitted
     to the features, unbiased covariances) applied to the 128-d penultimate
     features of the domain classifier
-    (:meth:`~.networks.DomainClassifier.penultimate_features`) instead of
-    Inception-v3 pool features.  Its values are *not* comparable with
-    Inception FIDs, nor between different classifier checkpoints; the
+    (:meth:`~.domain_classifier.DomainClassifier.penultimate_features`)
+    instead of Inception-v3 pool features.  Its values are *not* comparable
+    with Inception FIDs, nor between different classifier checkpoints; the
     default names say so (``FID-FMNIST-CNN/fid_fmnist_cnn``).  About 7 MMAC
-    per 32 px image, so all 10,000 test images and 10,000 samples fit a
-    CPU evaluation (``tools/benchmark_domain_fid.py``).
+    per 32 px image, so all 10,000 test images and 10,000 samples fit a CPU
+    evaluation (``tools/benchmark_domain_fid.py``).
 
     Args:
         fake_nums: Number of samples (>= 2).

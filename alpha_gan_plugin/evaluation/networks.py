@@ -25,6 +25,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
+
 INCEPTION_HOWTO = (
     'Get either (a) torchvision\'s ImageNet Inception-v3 state dict '
     '(torchvision.models.Inception_V3_Weights.IMAGENET1K_V1, file '
@@ -44,8 +45,6 @@ FID_FEATURES_HOWTO = (
     'to any '
     'TorchScript mapping (N, 3, 299, 299) images in [-1, 1) to (N, D) '
     'features')
-CLASSIFIER_HOWTO = ('train one with `python tools/train_domain_classifier.py '
-                    '--out <path>` and set the path')
 
 
 def resize_bilinear(images: Tensor, size: int) -> Tensor:
@@ -69,7 +68,9 @@ def file_sha256(path: str, _cache: Dict[Tuple, str] = {}) -> str:
     return _cache[key]
 
 
-def _require_file(path: Optional[str], key: str, howto: str) -> str:
+def require_file(path: Optional[str], key: str, howto: str) -> str:
+    """``path`` (``~`` expanded) if it names a file; else an error naming
+    ``key`` and, in ``howto``, how to get the file."""
     if not path:
         raise ValueError(f'`{key}` is not set: the metric needs a local '
                          f'network file. {howto}.')
@@ -133,7 +134,7 @@ class InceptionClassifier(nn.Module):
 
     def __init__(self, path: Optional[str], key: str = 'inception_path'):
         super().__init__()
-        path = _require_file(path, key, INCEPTION_HOWTO)
+        path = require_file(path, key, INCEPTION_HOWTO)
         self.path = path
         if is_torchscript_file(path):
             net = torch.jit.load(path, map_location='cpu')
@@ -192,7 +193,7 @@ class TorchScriptFeatures(nn.Module):
         super().__init__()
         if path == FID_HELPER:
             path = fid_helper_inception_path()
-        path = _require_file(path, key, FID_FEATURES_HOWTO)
+        path = require_file(path, key, FID_FEATURES_HOWTO)
         if not is_torchscript_file(path):
             raise ValueError(f'`{key}`={path!r} is not a TorchScript file. '
                              f'{FID_FEATURES_HOWTO}.')
@@ -208,111 +209,3 @@ class TorchScriptFeatures(nn.Module):
         if feats.dim() > 2:
             feats = feats.flatten(2).mean(dim=2)
         return feats.double()
-
-
-# ----------------------------------------------------------------------
-# domain classifier (for the classifier score)
-# ----------------------------------------------------------------------
-DOMAIN_CLASSIFIER_ARCH = 'FashionMNISTCNN-v1'
-
-
-class FashionMNISTCNN(nn.Module):
-    """Small CNN classifier for 32x32 gray images (``FashionMNISTCNN-v1``).
-
-    Three blocks of [3x3 conv (32, 64, 64 channels), BN, ReLU, 2x2 max-pool]
-    take 32 px to 4 px, then a 128-unit FC layer with dropout 0.3 and a
-    linear layer to ``num_classes``.  Inputs: (N, in_channels, 32, 32) in
-    [-1, 1].  About 0.2 M parameters, ~7 MMAC per image.
-    """
-
-    def __init__(self, in_channels: int = 1, num_classes: int = 10):
-        super().__init__()
-
-        def block(cin, cout):
-            return [nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout),
-                    nn.ReLU(inplace=True), nn.MaxPool2d(2)]
-
-        self.features = nn.Sequential(*block(in_channels, 32), *block(32, 64),
-                                      *block(64, 64))
-        self.classifier = nn.Sequential(
-            nn.Flatten(), nn.Linear(64 * 4 * 4, 128), nn.ReLU(inplace=True),
-            nn.Dropout(0.3), nn.Linear(128, num_classes))
-
-    def forward(self, x: Tensor) -> Tensor:
-        """(N, C, 32, 32) in [-1, 1] -> (N, num_classes) logits."""
-        return self.classifier(self.features(x))
-
-
-def save_domain_classifier(path: str, model: FashionMNISTCNN,
-                           meta: dict) -> None:
-    """Save weights + metadata atomically (tmp file + ``os.replace``)."""
-    payload = dict(arch=DOMAIN_CLASSIFIER_ARCH,
-                   state_dict=model.state_dict(), meta=dict(meta))
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}.tmp{os.getpid()}'
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
-
-
-class DomainClassifier(nn.Module):
-    """A :class:`FashionMNISTCNN` checkpoint wrapped for [0, 255] images.
-
-    The checkpoint (written by ``tools/train_domain_classifier.py``) stores
-    ``arch``, ``state_dict`` and ``meta`` (``image_size``, ``in_channels``,
-    ``num_classes``, ``test_accuracy``...).  Inputs are converted to the
-    classifier's channels (RGB -> mean gray if it is gray), resized bilinearly
-    to its size and mapped to [-1, 1].
-
-    Args:
-        path: Checkpoint file.
-        key: Config key name used in error messages.
-    """
-
-    def __init__(self, path: Optional[str], key: str = 'classifier_path'):
-        super().__init__()
-        path = _require_file(path, key, CLASSIFIER_HOWTO)
-        if is_torchscript_file(path):
-            raise ValueError(f'`{key}`={path!r} is a TorchScript, not a '
-                             f'{DOMAIN_CLASSIFIER_ARCH} checkpoint; '
-                             f'{CLASSIFIER_HOWTO}.')
-        try:
-            ckpt = torch.load(path, map_location='cpu', weights_only=True)
-        except Exception as err:  # noqa: BLE001 (re-raised with the fix)
-            raise ValueError(f'`{key}`={path!r} could not be read as a '
-                             f'torch checkpoint ({err}); '
-                             f'{CLASSIFIER_HOWTO}.') from err
-        if not isinstance(ckpt, dict) or \
-                ckpt.get('arch') != DOMAIN_CLASSIFIER_ARCH:
-            raise ValueError(f'`{key}`={path!r} is not a '
-                             f'{DOMAIN_CLASSIFIER_ARCH} checkpoint; '
-                             f'{CLASSIFIER_HOWTO}.')
-        self.path = path
-        self.meta = ckpt['meta']
-        self.net = FashionMNISTCNN(self.meta['in_channels'],
-                                   self.meta['num_classes'])
-        self.net.load_state_dict(ckpt['state_dict'])
-        self.net.eval()
-
-    @torch.no_grad()
-    def forward(self, images: Tensor) -> Tensor:
-        """(N, 3 or 1, H, W) in [0, 255] -> (N, num_classes) logits."""
-        x = images.float()
-        if self.meta['in_channels'] == 1 and x.shape[1] == 3:
-            x = x.mean(dim=1, keepdim=True)
-        x = resize_bilinear(x, self.meta['image_size'])
-        return self.net(x / 127.5 - 1)
-
-    @torch.no_grad()
-    def penultimate_features(self, images: Tensor) -> Tensor:
-        """(N, 3 or 1, H, W) in [0, 255] -> (N, 128) float64 features.
-
-        The input of the last linear layer (after the 128-unit FC layer's
-        ReLU; dropout is inactive in eval mode), with the preprocessing of
-        :meth:`forward`, so ``net.classifier[-1]`` of them gives the logits.
-        """
-        x = images.float()
-        if self.meta['in_channels'] == 1 and x.shape[1] == 3:
-            x = x.mean(dim=1, keepdim=True)
-        x = resize_bilinear(x, self.meta['image_size'])
-        h = self.net.features(x / 127.5 - 1)
-        return self.net.classifier[:-1](h).double()

@@ -1,11 +1,12 @@
 """On-disk cache of real-data feature statistics (for FID)."""
 import hashlib
 import json
-import os
 import os.path as osp
 from typing import Optional, Tuple
 
 import numpy as np
+
+from ..utils import atomic_write
 
 
 def stats_cache_key(**fields) -> str:
@@ -31,10 +32,9 @@ def load_stats(cache_dir: str, key: str
 
 def save_stats(cache_dir: str, key: str, mu: np.ndarray, sigma: np.ndarray,
                meta: dict) -> str:
-    """Write the stats atomically (temporary file + ``os.replace``)."""
-    os.makedirs(cache_dir, exist_ok=True)
+    """Write the stats atomically (:func:`~alpha_gan_plugin.utils.
+    atomic_write`); returns the file's path."""
     path = osp.join(cache_dir, f'{key}.npz')
-    tmp = osp.join(cache_dir, f'.{key}.{os.getpid()}.tmp.npz')
-    np.savez(tmp, mu=mu, sigma=sigma, meta=json.dumps(meta, default=str))
-    os.replace(tmp, path)
+    with atomic_write(path, 'wb') as f:
+        np.savez(f, mu=mu, sigma=sigma, meta=json.dumps(meta, default=str))
     return path

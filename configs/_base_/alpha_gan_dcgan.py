@@ -1,6 +1,8 @@
 # alpha-GAN with MMagic's DCGAN generator and image discriminator, plus the
 # plugin's encoder and code discriminator, on MMagic's GAN runtime. Leaves set
-# scale, channels and widths (paper-sized 64x64 networks here).
+# scale, channels and widths (here the 64x64 widths of MMagic's own DCGAN
+# CelebA config, mmagic::dcgan/dcgan_1xb128-300kiters_celeba-cropped-64.py:
+# generator base 1024, discriminator base 128).
 _base_ = ['mmagic::_base_/gen_default_runtime.py']
 
 custom_imports = dict(imports=['alpha_gan_plugin'], allow_failed_imports=False)

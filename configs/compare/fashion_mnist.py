@@ -9,6 +9,7 @@
 #   python tools/train_domain_classifier.py \
 #       --out work_dirs/classifiers/fashion_mnist_cnn.pth
 # Paths of model configs are relative to this file.
+_base_ = '../_base_/fashion_mnist_eval.py'
 
 models = [
     dict(name='alpha-GAN', config='../alpha_gan_fashion_mnist.py'),
@@ -27,29 +28,23 @@ budget = dict(type='iters', iters=2000)
 seeds = [0]
 eval_interval = 500  # budget iterations between curve evaluations
 
+# The metric suite of configs/_base_/fashion_mnist_eval.py, split in two.
 # Evaluated every eval_interval iterations (the curves) and at the end.
 # ReconstructionMetrics runs only for models with an encoder; the
 # WassersteinCriticDistance's train_dataset is each run's training set.
-classifier = 'work_dirs/classifiers/fashion_mnist_cnn.pth'
 curve_metrics = [
-    dict(type='ClassifierScore', fake_nums=5000, splits=10,
-         classifier_path=classifier, sample_model='orig'),
-    dict(type='SamplePairMSSSIM', fake_nums=2000, sample_model='orig'),
-    dict(type='ReconstructionMetrics', real_nums=2000),
-    dict(type='WassersteinCriticDistance', fake_nums=10000,
-         train_real_nums=10000, real_nums=5000, steps=1000, seed=0,
-         sample_model='orig'),
+    _base_.fm_classifier_score,
+    _base_.fm_sample_pair_ms_ssim,
+    _base_.fm_reconstruction,
+    dict(_base_.fm_critic_distance, train_dataset=None),
 ]
 # Evaluated once, on the final checkpoint, with tools/test.py (Inception
 # features are slow on a CPU: ~6 images/s on 2 cores). 'fid_helper' stands
 # for alpha_gan_plugin.evaluation.fid_helper_inception_path().
-final_metrics = [
-    dict(type='LocalFID', fake_nums=1000, real_nums=2000,
-         feature_extractor_path='fid_helper', sample_model='orig'),
-]
+final_metrics = [_base_.fm_fid]
 
 # Reference values of the test data itself (rows "data" of the table).
-data_reference = dict(num_images=2000, seed=0)
+data_reference = dict(num_images=2000)
 # Grids drawn from the final checkpoints, the same latent codes for all.
 grids = dict(num_samples=64, num_recons=32, nrow=8, seed=0)
 # Overrides applied to every model config (MMagic --cfg-options syntax).

@@ -3,8 +3,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from alpha_gan_plugin.evaluation.networks import (FashionMNISTCNN,
-                                                  save_domain_classifier)
+from alpha_gan_plugin.evaluation.domain_classifier import (
+    FashionMNISTCNN, save_domain_classifier)
 
 FASHION_MNIST_ROOT = '/usr/share/datasets/fashion-mnist'
 
@@ -58,6 +58,13 @@ def as_samples(imgs):
     return [dict(fake_img=img) for img in imgs]
 
 
+def feed(metric, imgs, batch):
+    """Hand ``imgs`` to ``metric.process`` as model outputs, ``batch`` at a
+    time."""
+    for i in range(0, len(imgs), batch):
+        metric.process(None, as_samples(imgs[i:i + batch]))
+
+
 def fashion_dataset(split='test', num=40, size=16):
     from mmengine.registry import DefaultScope
 
@@ -72,12 +79,20 @@ def fashion_dataset(split='test', num=40, size=16):
 
 
 class FakeAutoEncoder(nn.Module):
-    """Has a data_preprocessor and reconstruct(x) = 0.9 x."""
+    """The auto-encoder protocol (``alpha_gan_plugin.utils``) with a
+    data_preprocessor and reconstruct(x) = 0.9 x."""
 
     def __init__(self):
         super().__init__()
         from mmagic.models import DataPreprocessor
         self.data_preprocessor = DataPreprocessor(mean=[127.5], std=[127.5])
+
+    def encode(self, x):
+        return x.flatten(1)
+
+    def real_images(self, batch):
+        from alpha_gan_plugin.utils import real_images
+        return real_images(self.data_preprocessor, batch)
 
     def reconstruct(self, x, sample_model='orig'):
         assert sample_model == 'orig'

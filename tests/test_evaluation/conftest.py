@@ -1,6 +1,13 @@
+import os
+import sys
+
 import numpy as np
 import pytest
 import torch
+
+# _support (shared by this folder and its sub-folders) is imported by name
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _support import make_files  # noqa: E402
 
 
 @pytest.fixture(scope='session')
@@ -16,3 +23,10 @@ def photos():
 
 def crop(img, top, left, size):
     return img[..., top:top + size, left:left + size]
+
+
+@pytest.fixture(scope='module')
+def files(tmp_path_factory):
+    """Test-made network files: domain classifier, feature TorchScript,
+    StyleGAN-style Inception TorchScript."""
+    return make_files(tmp_path_factory.mktemp('nets'))

@@ -11,9 +11,10 @@ from _support import (FakeAutoEncoder, as_samples, fake_images,
 from alpha_gan_plugin.evaluation import functional as Fm
 from alpha_gan_plugin.evaluation.functional.prdc import \
     precision_recall_density_coverage
-from alpha_gan_plugin.evaluation.metrics import load_real_images, to_rgb
-from alpha_gan_plugin.evaluation.networks import (DomainClassifier,
-                                                  TorchScriptFeatures)
+from alpha_gan_plugin.evaluation.domain_classifier import DomainClassifier
+from alpha_gan_plugin.evaluation.metrics._utils import (load_real_images,
+                                                        to_rgb)
+from alpha_gan_plugin.evaluation.networks import TorchScriptFeatures
 from mmagic.registry import METRICS
 
 KEYS = ('precision', 'recall', 'density', 'coverage')
@@ -89,6 +90,8 @@ def test_prdc_samples_equal_to_the_real_images(files):
     feed(m, reals_of(dataset, 40), 40)
     res = m.evaluate()
     assert res == {f'PRDC-FMNIST-CNN-k5/{k}': 1. for k in KEYS}
+    # the same through ImageSetScoring.score_images (one batch of 40)
+    assert m.score_images(reals_of(dataset, 40), batch_size=40) == res
 
 
 def test_prdc_torchscript_features_and_prefixes(files):
@@ -127,6 +130,8 @@ def test_domain_fid_values(files):
     res = m.evaluate()
     assert list(res) == ['FID-FMNIST-CNN/fid_fmnist_cnn']
     assert res['FID-FMNIST-CNN/fid_fmnist_cnn'] == pytest.approx(0, abs=1e-6)
+    assert m.score_images(reals)['FID-FMNIST-CNN/fid_fmnist_cnn'] == \
+        pytest.approx(0, abs=1e-6)
     samples = reals * 0.7 + 30
     values = []
     for batch, imgs in ((9, samples), (40, samples.flip(0))):

@@ -12,46 +12,36 @@ import sys
 import pytest
 
 from _support import make_files
-from helpers import ROOT, needs_fashion_mnist
+from helpers import (ROOT, metric_options, needs_fashion_mnist,
+                     tiny_run_options)
 
 sys.path.insert(0, osp.join(ROOT, 'tools'))
-sys.path.insert(0, osp.join(ROOT, 'tests'))
 import test as test_tool  # noqa: E402
 import train as train_tool  # noqa: E402
-from test_tools import TINY  # noqa: E402
 
-DATA16 = [o for o in TINY if o.startswith(('train_dataloader',
-                                           'val_dataloader',
-                                           'test_dataloader'))]
-GAN16 = ['model.noise_size=8', 'model.generator.output_scale=16',
-         'model.generator.base_channels=16',
-         'model.discriminator.input_scale=16',
-         'model.discriminator.base_channels=8']
-ENC16 = ['model.encoder.input_scale=16', 'model.encoder.base_channels=8',
-         'model.code_discriminator.hidden_channels=16',
-         'custom_hooks.0.interval=2', 'custom_hooks.0.num_samples=8',
-         'custom_hooks.0.num_recons=8']
 TRAIN = ['train_cfg.max_iters=2', 'train_cfg.val_interval=100',
          'default_hooks.checkpoint.interval=2']
 
 
-def suite_options(files, encoder):
-    """Small sample counts, test-made networks, 16 px data for the WCD."""
-    m = 'test_evaluator.metrics'
+def suite_options(cfg, files, encoder):
+    """Small sample counts, test-made networks, 16 px data for the WCD; each
+    metric of the config's test_evaluator found by its type."""
+    def metric(metric_type, **values):
+        return metric_options(cfg, 'test_evaluator', metric_type, **values)
+
     opts = [
-        f'{m}.0.fake_nums=16', f'{m}.0.splits=2',
-        f'{m}.0.classifier_path={files["clf"]}',
-        f'{m}.1.fake_nums=16', f'{m}.1.win_size=3',
-        f'{m}.2.fake_nums=32', f'{m}.2.train_real_nums=32',
-        f'{m}.2.real_nums=16', f'{m}.2.steps=5', f'{m}.2.base_channels=8',
-        f'{m}.2.train_dataset.image_size=16',
-        f'{m}.2.train_dataset.num_images=64',
-        f'{m}.3.fake_nums=16', f'{m}.3.real_nums=16', f'{m}.3.resize_to=16',
-        f'{m}.3.feature_extractor_path={files["feat"]}',
-        f'{m}.3.stats_cache_dir=None',
+        *metric('ClassifierScore', fake_nums=16, splits=2,
+                classifier_path=files['clf']),
+        *metric('SamplePairMSSSIM', fake_nums=16, win_size=3),
+        *metric('WassersteinCriticDistance', fake_nums=32,
+                train_real_nums=32, real_nums=16, steps=5, base_channels=8,
+                **{'train_dataset.image_size': 16,
+                   'train_dataset.num_images': 64}),
+        *metric('LocalFID', fake_nums=16, real_nums=16, resize_to=16,
+                feature_extractor_path=files['feat'], stats_cache_dir=None),
     ]
     if encoder:
-        opts += [f'{m}.4.real_nums=16', f'{m}.4.win_size=3']
+        opts += metric('ReconstructionMetrics', real_nums=16, win_size=3)
     return opts
 
 
@@ -64,12 +54,12 @@ def test_config_suite_reports_every_metric(tmp_path, config, encoder):
     files = make_files(tmp_path)
     cfg = osp.join(ROOT, 'configs', config)
     work = str(tmp_path / 'run')
-    model = GAN16 + (ENC16 if encoder else [])
-    train_tool.main([cfg, '--work-dir', work, '--cfg-options', *DATA16,
-                     *model, *TRAIN])
+    tiny = tiny_run_options(cfg, iters=None, checkpoint_interval=None)
+    train_tool.main([cfg, '--work-dir', work, '--cfg-options', *tiny,
+                     *TRAIN])
     metrics = test_tool.main([
         cfg, osp.join(work, 'iter_2.pth'), '--work-dir', work,
-        '--cfg-options', *DATA16, *model, *suite_options(files, encoder)])
+        '--cfg-options', *tiny, *suite_options(cfg, files, encoder)])
     expected = {'CS/classifier_score', 'CS/classifier_score_std',
                 'MS-SSIM-pairs/ms_ssim_pairs', 'WCD/wcd', 'WCD/wcd_train',
                 'FID/fid'}

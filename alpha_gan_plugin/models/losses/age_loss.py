@@ -6,7 +6,7 @@ Takes (Only) Two: Adversarial Generator-Encoder Networks", AAAI 2018,
 https://arxiv.org/abs/1704.02304) play their game in the latent space, which
 is the unit sphere ``S^{M-1}`` of ``R^M`` with the uniform prior ``Y``:
 
-* ``divergence(codes)``: the paper's ``Delta(Q || Y)``, the KL divergence
+* ``divergence(codes)``: AGE's ``Delta(Q || Y)``, the KL divergence
   between a diagonal Gaussian fitted to a batch of codes (per-dimension mean
   ``m_j`` and variance ``s_j^2``) and the unit Gaussian,
   ``sum_j (s_j^2 + m_j^2) / 2 - log s_j - 1/2``;
@@ -24,12 +24,11 @@ paper's sums.
 from typing import Dict
 
 import torch
-import torch.nn as nn
 from torch import Tensor
 
 from mmagic.registry import MODELS
-from ...utils import non_negative_float, reject_unknown_keys
 from .alpha_gan_loss import reconstruction_l1
+from .base_loss import PhaseLoss
 
 #: Reductions of :func:`divergence` over latent dimensions.
 REDUCTIONS = ('mean', 'sum')
@@ -72,7 +71,7 @@ def fitted_gaussian_stats(codes: Tensor):
 
 def divergence(codes: Tensor, reduction: str = 'mean',
                eps: float = 1e-8) -> Tensor:
-    """The paper's ``Delta(Q || N(0, I))`` of a batch of codes.
+    """AGE's ``Delta(Q || N(0, I))`` of a batch of codes.
 
     A diagonal Gaussian ``N(m, diag(s^2))`` is fitted to the batch and its KL
     divergence to the unit Gaussian is returned:
@@ -80,8 +79,9 @@ def divergence(codes: Tensor, reduction: str = 'mean',
 
     Args:
         codes: (N, M) latent codes (normally on the unit sphere).
-        reduction: ``'mean'`` over the M dimensions (default; the paper's sum
-            divided by M) or ``'sum'`` (the paper's formula as printed).
+        reduction: ``'mean'`` over the M dimensions (default; as the
+            authors' code, github.com/DmitryUlyanov/AGE ``src/losses.py``
+            ``KLN01Loss``) or ``'sum'`` over them.
         eps: Added to the variance inside the log.
 
     Returns:
@@ -112,7 +112,7 @@ def latent_reconstruction(z: Tensor, z_rec: Tensor) -> Tensor:
 
 
 @MODELS.register_module()
-class AGELoss(nn.Module):
+class AGELoss(PhaseLoss):
     """The AGE objective, one method per network's phase.
 
     Built from the AGE model's ``loss_config`` (``type='AGELoss'`` is the
@@ -135,38 +135,19 @@ class AGELoss(nn.Module):
             dimensions (see :func:`divergence`).
     """
 
+    WEIGHTS = ('rec_weight', 'latent_rec_weight', 'divergence_weight')
+    CHOICES = dict(divergence_reduction=REDUCTIONS)
+
     def __init__(self,
                  rec_weight: float = 10.0,
                  latent_rec_weight: float = 8.0,
                  divergence_weight: float = 1.0,
                  divergence_reduction: str = 'mean',
                  **unknown):
-        super().__init__()
-        reject_unknown_keys(
-            'AGELoss', unknown,
-            ('type', 'rec_weight', 'latent_rec_weight', 'divergence_weight',
-             'divergence_reduction'), 'model.loss_config')
-        self.rec_weight = non_negative_float('AGELoss', 'rec_weight',
-                                             rec_weight)
-        self.latent_rec_weight = non_negative_float(
-            'AGELoss', 'latent_rec_weight', latent_rec_weight)
-        self.divergence_weight = non_negative_float(
-            'AGELoss', 'divergence_weight', divergence_weight)
-        if divergence_reduction not in REDUCTIONS:
-            raise ValueError(f'AGELoss: divergence_reduction must be one of '
-                             f'{REDUCTIONS}, got {divergence_reduction!r}')
-        self.divergence_reduction = divergence_reduction
-
-    @property
-    def settings(self) -> dict:
-        """dict: The validated settings (the constructor's arguments)."""
-        return dict(rec_weight=self.rec_weight,
-                    latent_rec_weight=self.latent_rec_weight,
-                    divergence_weight=self.divergence_weight,
-                    divergence_reduction=self.divergence_reduction)
-
-    def extra_repr(self) -> str:
-        return ', '.join(f'{k}={v!r}' for k, v in self.settings.items())
+        super().__init__(
+            dict(rec_weight=rec_weight, latent_rec_weight=latent_rec_weight,
+                 divergence_weight=divergence_weight,
+                 divergence_reduction=divergence_reduction), unknown)
 
     def encoder_loss(self, real: Tensor, recon: Tensor, real_codes: Tensor,
                      fake_codes: Tensor) -> Dict[str, Tensor]:

@@ -10,17 +10,16 @@ is ever formed explicitly:
 
 Reference: Rosca, Lakshminarayanan, Warde-Farley, Mohamed, "Variational
 Approaches for Auto-Encoding Generative Adversarial Networks", 2017,
-https://arxiv.org/abs/1706.04987 (Algorithm 1, eq. 5 and eq. 6).
+https://arxiv.org/abs/1706.04987.
 """
 from typing import Dict
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
 from mmagic.registry import MODELS
-from ...utils import non_negative_float, reject_unknown_keys
+from .base_loss import PhaseLoss
 
 #: Adversarial forms understood by :func:`adversarial_loss`.
 ADVERSARIAL_FORMS = ('ratio', 'nonsaturating')
@@ -52,8 +51,9 @@ def adversarial_loss(logits: Tensor, form: str) -> Tensor:
     Args:
         logits: Discriminator logits of generated inputs, shape (N, ...).
         form: ``'ratio'`` for the density-ratio form
-            ``-log(D / (1 - D)) = -l`` (paper eq. 5), or ``'nonsaturating'``
-            for ``-log D = softplus(-l)`` (paper eq. 6).
+            ``-log(D / (1 - D)) = -l`` (the synthetic-likelihood term as a
+            density ratio), or ``'nonsaturating'`` for
+            ``-log D = softplus(-l)``.
 
     Returns:
         Tensor: Scalar loss, the mean over all elements.
@@ -94,7 +94,9 @@ def code_discriminator_loss(prior_logits: Tensor,
 
     Prior samples ``z ~ N(0, I)`` are labelled *real* and encoder codes
     ``z_hat = E(x)`` *fake*: ``-log C(z) - log(1 - C(z_hat))``. (The first
-    arXiv version of the paper printed these labels swapped.)
+    arXiv version of the paper printed these labels swapped: see the README
+    of github.com/victor-shepardson/alpha-GAN, "equations 16 and 17 in
+    Algorithm 1", which reports that the authors confirmed it.)
 
     Args:
         prior_logits: C's logits of prior samples, shape (N, 1).
@@ -126,7 +128,7 @@ def code_adversarial_loss(posterior_logits: Tensor, form: str) -> Tensor:
     """Encoder's code-adversarial term, ``-log C(z_hat)/(1 - C(z_hat))``.
 
     With ``form='ratio'`` this is the estimate of ``KL(q(z|x) || p(z))`` per
-    sample (paper eq. 5); ``'nonsaturating'`` gives ``-log C(z_hat)``.
+    sample; ``'nonsaturating'`` gives ``-log C(z_hat)``.
 
     Args:
         posterior_logits: C's logits of encoder codes, shape (N, 1).
@@ -139,7 +141,7 @@ def code_adversarial_loss(posterior_logits: Tensor, form: str) -> Tensor:
 
 
 @MODELS.register_module()
-class AlphaGANLoss(nn.Module):
+class AlphaGANLoss(PhaseLoss):
     """The hybrid loss of alpha-GAN, one method per network's phase.
 
     Built from the model's ``loss_config`` (``type='AlphaGANLoss'`` is the
@@ -172,6 +174,10 @@ class AlphaGANLoss(nn.Module):
             term.
     """
 
+    WEIGHTS = ('rec_weight', 'image_adv_weight', 'code_adv_weight')
+    CHOICES = dict(image_adv_form=ADVERSARIAL_FORMS,
+                   code_adv_form=ADVERSARIAL_FORMS)
+
     def __init__(self,
                  rec_weight: float = 1.0,
                  image_adv_weight: float = 1.0,
@@ -179,38 +185,11 @@ class AlphaGANLoss(nn.Module):
                  image_adv_form: str = 'nonsaturating',
                  code_adv_form: str = 'ratio',
                  **unknown):
-        super().__init__()
-        reject_unknown_keys(
-            'AlphaGANLoss', unknown,
-            ('type', 'rec_weight', 'image_adv_weight', 'code_adv_weight',
-             'image_adv_form', 'code_adv_form'), 'model.loss_config')
-        self.rec_weight = non_negative_float('AlphaGANLoss', 'rec_weight',
-                                             rec_weight)
-        self.image_adv_weight = non_negative_float(
-            'AlphaGANLoss', 'image_adv_weight', image_adv_weight)
-        self.code_adv_weight = non_negative_float(
-            'AlphaGANLoss', 'code_adv_weight', code_adv_weight)
-        for key, form in (('image_adv_form', image_adv_form),
-                          ('code_adv_form', code_adv_form)):
-            if form not in ADVERSARIAL_FORMS:
-                raise ValueError(
-                    f'AlphaGANLoss: {key}={form!r} is not understood; use '
-                    f"'ratio' (density ratio -log D/(1-D), paper eq. 5) or "
-                    f"'nonsaturating' (-log D, paper eq. 6)")
-        self.image_adv_form = image_adv_form
-        self.code_adv_form = code_adv_form
-
-    @property
-    def settings(self) -> dict:
-        """dict: The validated settings (the constructor's arguments)."""
-        return dict(rec_weight=self.rec_weight,
-                    image_adv_weight=self.image_adv_weight,
-                    code_adv_weight=self.code_adv_weight,
-                    image_adv_form=self.image_adv_form,
-                    code_adv_form=self.code_adv_form)
-
-    def extra_repr(self) -> str:
-        return ', '.join(f'{k}={v!r}' for k, v in self.settings.items())
+        super().__init__(
+            dict(rec_weight=rec_weight, image_adv_weight=image_adv_weight,
+                 code_adv_weight=code_adv_weight,
+                 image_adv_form=image_adv_form, code_adv_form=code_adv_form),
+            unknown)
 
     def encoder_loss(self, real: Tensor, recon: Tensor,
                      code_logits: Tensor) -> Dict[str, Tensor]:

@@ -18,9 +18,11 @@ class AlphaGAN(BaseAutoEncodingGAN):
     "Variational Approaches for Auto-Encoding Generative Adversarial
     Networks", https://arxiv.org/abs/1706.04987.
 
-    Four networks, each with its own optimizer and phase, updated in the
-    order of the paper's Algorithm 1 (encoder, generator, image
-    discriminator, code discriminator). The terms are those of
+    Four networks, each with its own optimizer and phase, updated one after
+    the other in the order encoder, generator, image discriminator, code
+    discriminator (this project's order; the README of
+    github.com/victor-shepardson/alpha-GAN reports that the paper's authors
+    updated the four networks separately). The terms are those of
     :class:`~alpha_gan_plugin.models.losses.AlphaGANLoss`:
 
     =====================  ===============================================

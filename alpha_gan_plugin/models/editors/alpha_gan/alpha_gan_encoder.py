@@ -9,6 +9,7 @@ from mmengine.model import BaseModule
 from torch import Tensor
 
 from mmagic.registry import MODELS
+from ....utils import check_ints
 
 
 @MODELS.register_module()
@@ -58,13 +59,9 @@ class AlphaGANEncoder(BaseModule):
                 and input_scale & (input_scale - 1) == 0):
             raise ValueError(f'AlphaGANEncoder: input_scale must be a power '
                              f'of two >= 8, got {input_scale!r}')
-        for key, val, low in (('latent_size', latent_size, 1),
-                              ('in_channels', in_channels, 1),
-                              ('base_channels', base_channels, 1),
-                              ('noise_size', noise_size, 0)):
-            if not isinstance(val, int) or val < low:
-                raise ValueError(f'AlphaGANEncoder: {key} must be an int >= '
-                                 f'{low}, got {val!r}')
+        check_ints('AlphaGANEncoder', latent_size=latent_size,
+                   in_channels=in_channels, base_channels=base_channels)
+        check_ints('AlphaGANEncoder', minimum=0, noise_size=noise_size)
         self.input_scale = input_scale
         self.latent_size = latent_size
         self.in_channels = in_channels

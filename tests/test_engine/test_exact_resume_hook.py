@@ -1,4 +1,4 @@
-"""Kill-and-resume is bit-identical; checkpoints are written atomically."""
+"""ExactResumeHook: kill-and-resume is bit-identical."""
 import os
 import os.path as osp
 import random
@@ -11,13 +11,11 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import ROOT, needs_fashion_mnist
+from helpers import (FM_CONFIG, TOOLS, needs_fashion_mnist,
+                     tiny_run_options, tool)
 
-TOOLS = osp.join(ROOT, 'tools')
-if TOOLS not in sys.path:
-    sys.path.insert(0, TOOLS)
-import train as train_tool  # noqa: E402
-from test_tools import FM_CONFIG, TINY  # noqa: E402
+train_tool = tool('train')
+TINY = tiny_run_options(FM_CONFIG)
 
 N = 24
 # Every random stream in play: a stochastic encoder (encoder noise), prior
@@ -28,15 +26,6 @@ OPTS = [
     'default_hooks.checkpoint.interval=4',
     'default_hooks.checkpoint.max_keep_ckpts=2', 'model.encoder.noise_size=4'
 ]
-
-
-@pytest.fixture
-def one_thread():
-    """Bit-identity needs equal intra-op thread counts in all runs."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
 
 
 def assert_identical(a, b, where=''):
@@ -115,97 +104,23 @@ def test_sigkill_and_resume_is_bit_identical(tmp_path, one_thread):
 @needs_fashion_mnist
 def test_resume_without_the_hook_would_differ(tmp_path, one_thread):
     """The hook matters: resuming with RNG restoration disabled diverges."""
-    from alpha_gan_plugin.engine import reliability
+    from alpha_gan_plugin.engine import rng_state
     opts = [*OPTS, 'train_cfg.max_iters=8']
     ref = str(tmp_path / 'ref')
     train_tool.main([FM_CONFIG, '--work-dir', ref, '--cfg-options', *opts])
     work = str(tmp_path / 'cut')
     train_tool.main([FM_CONFIG, '--work-dir', work, '--cfg-options',
                      *OPTS, 'train_cfg.max_iters=4'])
-    real = reliability.restore_rng_state
+    real = rng_state.restore_rng_state
     calls = []
     try:
-        reliability.restore_rng_state = lambda state: calls.append(1)
+        rng_state.restore_rng_state = lambda state: calls.append(1)
         train_tool.main([FM_CONFIG, '--work-dir', work, '--resume',
                          '--cfg-options', *opts])
     finally:
-        reliability.restore_rng_state = real
+        rng_state.restore_rng_state = real
     assert calls  # the hook would have restored a state
     a, b = load(osp.join(ref, 'iter_8.pth')), load(
         osp.join(work, 'iter_8.pth'))
     assert not torch.equal(a['state_dict']['encoder.to_code.weight'],
                            b['state_dict']['encoder.to_code.weight'])
-
-
-def test_crash_during_save_keeps_last_good_checkpoint(tmp_path, monkeypatch,
-                                                     one_thread):
-    """A save that dies half-way leaves the previous checkpoint in place."""
-    from mmengine.runner import Runner
-    opts = [*TINY, 'train_cfg.max_iters=4', 'train_cfg.val_interval=100',
-            'default_hooks.checkpoint.interval=2',
-            'default_hooks.checkpoint.max_keep_ckpts=1']
-    work = str(tmp_path / 'w')
-    real_save = Runner.save_checkpoint
-
-    def dying_save(self, out_dir, filename, *args, **kwargs):
-        real_save(self, out_dir, filename, *args, **kwargs)
-        if self.iter + 1 == 4:  # truncate the file being written, then die
-            path = osp.join(out_dir, filename)
-            with open(path, 'r+b') as f:
-                f.truncate(100)
-            raise KeyboardInterrupt('simulated crash during the save')
-
-    monkeypatch.setattr(Runner, 'save_checkpoint', dying_save)
-    with pytest.raises(KeyboardInterrupt):
-        train_tool.main([FM_CONFIG, '--work-dir', work, '--cfg-options',
-                         *opts])
-    good = osp.join(work, 'iter_2.pth')
-    assert not osp.exists(osp.join(work, 'iter_4.pth'))
-    with open(osp.join(work, 'last_checkpoint')) as f:
-        assert f.read().strip() == good
-    # max_keep_ckpts=1: mmengine would have deleted iter_2 before saving
-    state = load(good)
-    assert state['meta']['iter'] == 2
-    assert all(torch.isfinite(v).all() for v in state['state_dict'].values()
-               if v.is_floating_point())
-
-
-@needs_fashion_mnist
-def test_best_checkpoint_replacement_is_atomic(tmp_path, monkeypatch,
-                                               one_thread):
-    """save_best: a crash while the new best is written keeps the old one;
-    without a crash the old best goes only after the new one exists."""
-    from mmengine.hooks import CheckpointHook
-    from mmengine.runner import Runner
-    # every evaluation is a new best, so each one replaces the previous
-    monkeypatch.setitem(CheckpointHook.rule_map, 'greater',
-                        lambda new, old: True)
-    opts = [*TINY, 'train_cfg.max_iters=4', 'train_cfg.val_interval=2',
-            'default_hooks.checkpoint.interval=100',
-            'default_hooks.checkpoint.save_best=ms-ssim/avg',
-            'default_hooks.checkpoint.rule=greater']
-    best = 'best_ms-ssim_avg_iter_{}.pth'
-
-    work = str(tmp_path / 'clean')
-    train_tool.main([FM_CONFIG, '--work-dir', work, '--cfg-options', *opts])
-    assert not osp.exists(osp.join(work, best.format(2)))
-    assert load(osp.join(work, best.format(4)))['meta']['iter'] == 4
-    assert not [f for f in os.listdir(work) if f.endswith('.tmp')]
-
-    real_save = Runner.save_checkpoint
-
-    def dying_save(self, out_dir, filename, *args, **kwargs):
-        real_save(self, out_dir, filename, *args, **kwargs)
-        if 'best' in filename and self.iter == 4:
-            with open(osp.join(out_dir, filename), 'r+b') as f:
-                f.truncate(100)
-            raise KeyboardInterrupt('simulated crash during the best save')
-
-    monkeypatch.setattr(Runner, 'save_checkpoint', dying_save)
-    work = str(tmp_path / 'crash')
-    with pytest.raises(KeyboardInterrupt):
-        train_tool.main([FM_CONFIG, '--work-dir', work, '--cfg-options',
-                         *opts])
-    # mmengine would have removed the iteration-2 best before this save
-    assert load(osp.join(work, best.format(2)))['meta']['iter'] == 2
-    assert not osp.exists(osp.join(work, best.format(4)))

@@ -62,7 +62,8 @@ def test_hook_writes_pngs_and_tensorboard(tmp_path, tiny_model_cfg):
     # the reconstruction grid's first row is the data itself
     rec_png = cv2.imread(recons[0], cv2.IMREAD_GRAYSCALE)
     first_tile = rec_png[2:18, 2:18]
-    np.testing.assert_array_equal(first_tile, dataset.get_data_info(0)['gt'][..., 0])
+    np.testing.assert_array_equal(first_tile,
+                                  dataset.get_data_info(0)['gt'][..., 0])
 
 
 def test_hook_refuses_models_without_encoder(tmp_path):

@@ -1,4 +1,5 @@
-"""MetricsLogHook in a real mmengine Runner, next to CheckpointHook.save_best."""
+"""MetricsLogHook in a real mmengine Runner, next to CheckpointHook's
+save_best."""
 import glob
 import json
 import os.path as osp
@@ -9,7 +10,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.model import BaseModel
 from mmengine.runner import Runner
 
-from alpha_gan_plugin.evaluation import MetricsLogHook
+from alpha_gan_plugin import evaluation
+from alpha_gan_plugin.engine.hooks import MetricsLogHook
 
 
 class ToyModel(BaseModel):
@@ -54,6 +56,7 @@ def test_metrics_log_hook_with_save_best(tmp_path):
             save_best='FID/fid', rule='less')),
         custom_hooks=[MetricsLogHook()], default_scope='mmagic')
     runner.train()
+    assert evaluation.MetricsLogHook is MetricsLogHook  # documented path
     lines = [json.loads(s) for s in open(osp.join(tmp_path,
                                                   'metrics.jsonl'))]
     assert [r['iter'] for r in lines] == [2, 4, 6]

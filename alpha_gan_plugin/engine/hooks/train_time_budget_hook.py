@@ -1,4 +1,5 @@
-"""Stop iteration-based training after a budget of training seconds."""
+"""TrainTimeBudgetHook: stop iteration-based training after a budget of
+training seconds."""
 import time
 from typing import Optional
 

@@ -1,0 +1,147 @@
+"""The comparison report: ``report.md`` (table of final values, mean ±
+sample std over seeds), ``curves.png``, ``samples.png``,
+``reconstructions.png`` and ``summary.json`` in ``<work_dir>/report``."""
+import datetime
+import math
+import os
+import os.path as osp
+from typing import List, Optional, Tuple
+
+from ..utils import atomic_write_json, atomic_write_text
+from .figures import image_panels, model_grids, plot_curves
+from .reference import data_reference
+
+#: Column order of the report table: (result key suffix, header, better).
+COLUMNS = (
+    ('classifier_score', 'classifier score', 'higher'),
+    ('is', 'IS', 'higher'),
+    ('fid', 'FID', 'lower'),
+    ('ms_ssim_pairs', 'sample MS-SSIM', 'near data'),
+    ('wcd', 'critic W-dist.', 'lower'),
+    ('rec_l1', 'rec. L1', 'lower'),
+    ('rec_psnr', 'rec. PSNR', 'higher'),
+    ('rec_ms_ssim', 'rec. MS-SSIM', 'higher'),
+)
+
+
+def mean_std(values) -> Tuple[Optional[float], Optional[float]]:
+    """Mean and sample standard deviation of the values that are not None
+    (None where there are too few)."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return None, None
+    mean = sum(values) / len(values)
+    if len(values) < 2:
+        return mean, None
+    var = sum((v - mean)**2 for v in values) / (len(values) - 1)
+    return mean, math.sqrt(var)
+
+
+def _fmt(mean, std) -> str:
+    if mean is None:
+        return 'n/a'
+    digits = 3 if abs(mean) < 100 else 1
+    text = f'{mean:.{digits}f}'
+    return text if std is None else f'{text} ± {std:.{digits}f}'
+
+
+def column_keys(summaries: List[dict]) -> List[tuple]:
+    """(metric key, header, better) of the table, in :data:`COLUMNS`
+    order, for the keys the runs have."""
+    keys = sorted({k for s in summaries for k in s['final']})
+    return [(k, header, better) for suffix, header, better in COLUMNS
+            for k in keys if k.split('/')[-1] == suffix]
+
+
+def _budget_text(budget: dict) -> str:
+    if budget['type'] == 'iters':
+        return f'{budget["iters"]} iterations x iter_scale'
+    return (f'{budget["seconds"]} s of training iterations '
+            f'(cap {budget["max_iters"]} x iter_scale)')
+
+
+def _table(cmp: dict, summaries: List[dict], ref: dict,
+           cols: List[tuple]) -> List[str]:
+    arrows = dict(higher='↑', lower='↓')
+    header = ['model', 'iterations', 'train min'] + [
+        f'{h} ({arrows.get(b, "≈data")})' for _, h, b in cols]
+    lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
+    for model in cmp['models']:
+        runs = [s for s in summaries if s['model'] == model['name']]
+        if not runs:
+            continue
+        it_text = '/'.join(str(i) for i in sorted({s['iters'] for s in runs}))
+        if model['iter_scale'] > 1:
+            it_text += f' (÷{model["iter_scale"]})'
+        minutes = mean_std([s['train_seconds'] / 60 if s['train_seconds']
+                            else None for s in runs])
+        row = [model['name'], it_text, _fmt(*minutes)]
+        row += [_fmt(*mean_std([s['final'].get(key) for s in runs]))
+                for key, _, _ in cols]
+        lines.append('| ' + ' | '.join(row) + ' |')
+    if ref:
+        row = ['data (test split)', '', '']
+        row += [_fmt(ref[key], None) if key in ref else ''
+                for key, _, _ in cols]
+        lines.append('| ' + ' | '.join(row) + ' |')
+    return lines
+
+
+def write_report(cmp: dict, summaries: List[dict], ref: dict, command: str,
+                 commit: str = 'unknown') -> str:
+    """Write ``report.md`` and ``summary.json``; return the markdown."""
+    rep = osp.join(cmp['work_dir'], 'report')
+    cols = column_keys(summaries)
+    lines = [
+        '# Comparison report', '',
+        f'- command: `{command}`',
+        f'- commit: `{commit}`; written '
+        f'{datetime.datetime.now().strftime("%Y-%m-%d %H:%M")}',
+        f'- budget: {_budget_text(cmp["budget"])}; seeds: {cmp["seeds"]}; '
+        f'curve metrics every {cmp["eval_interval"]} budget iterations',
+        '- table: final checkpoint, mean ± sample std over seeds (one seed: '
+        'the value); "train min" counts training iterations only, on a '
+        'shared machine',
+        '',
+        *_table(cmp, summaries, ref, cols),
+        '', '![metric curves](curves.png)', '', '![samples](samples.png)', '',
+    ]
+    if osp.isfile(osp.join(rep, 'reconstructions.png')):
+        lines += ['![reconstructions](reconstructions.png)', '']
+    lines += ['Metric keys: ' + ', '.join(f'`{k}`' for k, _, _ in cols), '']
+    text = '\n'.join(lines)
+    atomic_write_text(osp.join(rep, 'report.md'), text)
+    atomic_write_json(osp.join(rep, 'summary.json'),
+                      dict(runs=summaries, data_reference=ref), indent=1)
+    return text
+
+
+def make_report(cmp: dict, summaries: List[dict], command: str,
+                commit: str = 'unknown') -> str:
+    """The whole report folder (data reference, curves, grids, table);
+    returns the markdown of ``report.md``."""
+    rep = osp.join(cmp['work_dir'], 'report')
+    os.makedirs(rep, exist_ok=True)
+    ref = data_reference(cmp)
+    plot_curves(cmp, summaries, column_keys(summaries),
+                osp.join(rep, 'curves.png'))
+    sample_panels, recon_panels = [], []
+    for model in cmp['models']:
+        runs = [s for s in summaries if s['model'] == model['name']]
+        if not runs:
+            continue
+        samples, recon = model_grids(cmp['grids'], runs[0])
+        label = f'{model["name"]} (seed {runs[0]["seed"]}, it ' \
+                f'{runs[0]["iters"]})'
+        sample_panels.append((label, samples))
+        if recon is not None:
+            recon_panels.append((label, recon))
+    g = cmp['grids']
+    image_panels(sample_panels, osp.join(rep, 'samples.png'),
+                 f'samples: the same {g["num_samples"]} latent codes '
+                 f'(seed {g["seed"]}) for every model')
+    if recon_panels:
+        image_panels(recon_panels, osp.join(rep, 'reconstructions.png'),
+                     'test images (odd rows) and their reconstructions '
+                     'G(E(x)) (even rows)')
+    return write_report(cmp, summaries, ref, command, commit)

@@ -1,0 +1,27 @@
+"""The comparison report's table: mean and sample std over seeds."""
+from _tiny_compare import table_rows, write_tiny
+from alpha_gan_plugin import compare
+
+
+def test_report_table_mean_and_spread_over_seeds(tmp_path):
+    cfg, _ = write_tiny(tmp_path)
+    cmp = compare.load_compare_config(cfg)
+
+    def run(model, seed, fid, l1=None):
+        final = {'FID/fid': fid}
+        if l1 is not None:
+            final['Rec/rec_l1'] = l1
+        iters = 8 if model == 'DCGAN' else 4  # iter_scale 2
+        return dict(model=model, seed=seed, iters=iters, train_seconds=60.0,
+                    final=final, curves=[])
+    summaries = [run('alpha-GAN', 0, 10.0, 0.2),
+                 run('alpha-GAN', 1, 14.0, 0.4),
+                 run('DCGAN', 0, 20.0), run('DCGAN', 1, 20.0)]
+    text = compare.write_report(cmp, summaries, {'FID/fid': 1.5}, 'cmd')
+    rows = table_rows(text)
+    # sample std over seeds: std(10, 14) = 2.828..., std(0.2, 0.4) = 0.141..
+    assert rows['alpha-GAN'] == ['4', '1.000 ± 0.000', '12.000 ± 2.828',
+                                 '0.300 ± 0.141']
+    assert rows['DCGAN'] == ['8 (÷2)', '1.000 ± 0.000', '20.000 ± 0.000',
+                             'n/a']
+    assert rows['data (test split)'] == ['', '', '1.500', '']
