@@ -72,7 +72,7 @@ class _FeatureSpaceMetric(ImageSetScoring, GenerativeMetric):
         """Resolve ``real_nums`` and summarise the real images (main rank)."""
         super().prepare(module, dataloader)
         self.real_nums = resolve_num(self.real_nums, dataloader.dataset,
-                                      'real_nums')
+                                     'real_nums')
         self.check_real_nums()
         if not is_main_process() or self.real is not None:
             return
