@@ -28,7 +28,9 @@ def golden_case(name):
     ``mixture``: reals from 4 Gaussian modes in 32-d; fakes from 3 of them
     (one mode dropped), 5% wider, plus 10% far outliers.  ``chunked``:
     1500 x 64 reals vs 1200 widened and shifted fakes (used with small
-    distance blocks).
+    distance blocks).  ``lattice``: points of the integer grid {0..4}^3
+    (many repeated points and distances exactly equal to radii, which
+    float64 represents exactly, so ``prdc`` decides the ties exactly too).
     """
     if name == 'mixture':
         rng = np.random.default_rng(14)
@@ -44,11 +46,17 @@ def golden_case(name):
         real = rng.standard_normal((1500, 64))
         fake = 1.05 * rng.standard_normal((1200, 64)) + 0.1
         return real, fake
+    if name == 'lattice':
+        rng = np.random.default_rng(16)
+        real = rng.integers(0, 5, (150, 3)).astype(np.float64)
+        fake = np.minimum(rng.integers(0, 6, (120, 3)), 4).astype(np.float64)
+        return real, fake
     raise KeyError(name)
 
 
 GOLDEN_CASES = [('mixture', 1), ('mixture', 3), ('mixture', 5),
-                ('mixture', 10), ('chunked', 5)]
+                ('mixture', 10), ('chunked', 5), ('lattice', 2),
+                ('lattice', 6)]
 
 # prdc 0.2 compute_prdc(real, fake, nearest_k=k) on golden_case(name)
 GOLDEN = {
@@ -63,12 +71,21 @@ GOLDEN = {
                           density=0.6902, coverage=0.7433333333333333),
     ('chunked', 5): dict(precision=0.5375, recall=0.8246666666666667,
                          density=0.5218333333333334, coverage=0.818),
+    ('lattice', 2): dict(precision=0.6083333333333333,
+                         recall=0.6333333333333333,
+                         density=0.44583333333333336,
+                         coverage=0.4266666666666667),
+    ('lattice', 6): dict(precision=0.9416666666666667,
+                         recall=0.9733333333333334,
+                         density=0.46944444444444444,
+                         coverage=0.6866666666666666),
 }
 
 # first values of the golden features: catches a change of numpy's stream
 FIRST_VALUES = {
     'mixture': (-0.3615940067255439, 1.3001382509857142),
     'chunked': (-1.4308730228590871, -0.07660670521466612),
+    'lattice': (2.0, 0.0),
 }
 
 
@@ -87,9 +104,13 @@ def test_golden_values_from_prdc(name, k):
 
 
 def test_golden_values_are_not_degenerate():
-    """The golden cases exercise every metric away from 0 and 1."""
+    """The golden cases exercise every metric away from 0 and 1, and the
+    lattice case repeated points and distances equal to radii."""
     for values in GOLDEN.values():
         assert all(0.05 < values[key] < 1 for key in KEYS)
+    real, fake = golden_case('lattice')
+    assert len(np.unique(real, axis=0)) < len(real) - 20
+    assert len(np.unique(fake, axis=0)) < len(fake) - 20
 
 
 @pytest.mark.parametrize('seed,n,m,d,k', [(0, 300, 200, 8, 3),
@@ -115,6 +136,23 @@ def test_matches_prdc_live(seed, n, m, d, k):
         for key in KEYS:
             assert GOLDEN[name, k][key] == pytest.approx(float(ref[key]),
                                                          abs=1e-9)
+
+
+def test_matches_prdc_live_on_lattices():
+    """Integer grids: repeated points and exact ties, decided alike."""
+    prdc = pytest.importorskip('prdc')
+    for seed in range(12):
+        rng = np.random.default_rng(100 + seed)
+        dim, side, k = (int(v) for v in rng.integers([1, 2, 1], [5, 6, 8]))
+        real, fake = (rng.integers(0, side, (int(rng.integers(k + 2, 150)),
+                                             dim)).astype(np.float64)
+                      for _ in range(2))
+        ref = prdc.compute_prdc(real, fake, k)
+        ours = precision_recall_density_coverage(
+            real, fake, k, batch_size=int(rng.integers(1, 40)))
+        for key in KEYS:
+            assert ours[key] == pytest.approx(float(ref[key]), abs=1e-12), \
+                (seed, key)
 
 
 # ---------------------------------------------------------------- by hand
@@ -263,18 +301,12 @@ def _print_golden():
     from importlib.metadata import version
     print(f'# prdc {version("prdc")} scikit-learn {sklearn.__version__} '
           f'numpy {np.__version__}')
-    # repeated reals (radii over the copies, no tie at a radius)
-    twice = np.concatenate([real, real[:50]])
-    ref = prdc.compute_prdc(twice, fake, k + 1)
-    ours = precision_recall_density_coverage(twice, fake, k + 1)
-    for key in KEYS:
-        assert ours[key] == pytest.approx(float(ref[key]), abs=1e-9), key
     for name, k in GOLDEN_CASES:
         ref = prdc.compute_prdc(*golden_case(name), k)
         print(f'{(name, k)!r}: dict('
               + ', '.join(f'{key}={float(ref[key])!r}' for key in KEYS)
               + '),')
-    for name in ('mixture', 'chunked'):
+    for name in ('mixture', 'chunked', 'lattice'):
         real, fake = golden_case(name)
         print(f'{name!r}: ({real[0, 0]!r}, {fake[0, 0]!r}),')
 
