@@ -20,6 +20,7 @@ from .functional import (feature_statistics, frechet_distance,
 from .metrics import (ClassifierScore, LocalFID, LocalInceptionScore,
                       ReconstructionMetrics, SamplePairMSSSIM,
                       WassersteinCriticDistance, canonical_order)
+from .metrics_prdc import PRDC, DomainFID  # noqa: F401 (registers them)
 from .networks import (InceptionClassifier, TorchScriptFeatures,
                        fid_helper_inception_path)
 

@@ -98,3 +98,18 @@ class DomainClassifier(nn.Module):
             x = x.mean(dim=1, keepdim=True)
         x = resize_bilinear(x, self.meta['image_size'])
         return self.net(x / 127.5 - 1)
+
+    @torch.no_grad()
+    def penultimate_features(self, images: Tensor) -> Tensor:
+        """(N, 3 or 1, H, W) in [0, 255] -> (N, 128) float64 features.
+
+        The input of the last linear layer (after the 128-unit FC layer's
+        ReLU; dropout is inactive in eval mode), with the preprocessing of
+        :meth:`forward`, so ``net.classifier[-1]`` of them gives the logits.
+        """
+        x = images.float()
+        if self.meta['in_channels'] == 1 and x.shape[1] == 3:
+            x = x.mean(dim=1, keepdim=True)
+        x = resize_bilinear(x, self.meta['image_size'])
+        h = self.net.features(x / 127.5 - 1)
+        return self.net.classifier[:-1](h).double()
