@@ -2,8 +2,8 @@
 
 Importing this package registers into ``mmagic.registry.METRICS``:
 ``LocalInceptionScore``, ``ClassifierScore``, ``SamplePairMSSSIM``,
-``ReconstructionMetrics``, ``WassersteinCriticDistance``, ``LocalFID``
-(one a file under :mod:`.metrics`). ``MetricsLogHook`` lives in
+``ReconstructionMetrics``, ``WassersteinCriticDistance``, ``LocalFID``,
+``PRDC``, ``DomainFID`` (one a file under :mod:`.metrics`). ``MetricsLogHook`` lives in
 :mod:`alpha_gan_plugin.engine.hooks` and is re-exported here, where it was
 first documented.
 
@@ -17,10 +17,10 @@ from .functional import (feature_statistics, frechet_distance,
                          inception_score, ms_ssim, paired_ms_ssim,
                          reconstruction_metrics, sample_pair_ms_ssim,
                          wasserstein_critic_distance)
-from .metrics import (ClassifierScore, LocalFID, LocalInceptionScore,
-                      ReconstructionMetrics, SamplePairMSSSIM,
-                      WassersteinCriticDistance, canonical_order)
-from .metrics_prdc import PRDC, DomainFID  # noqa: F401 (registers them)
+from .metrics import (PRDC, ClassifierScore, DomainFID, LocalFID,
+                      LocalInceptionScore, ReconstructionMetrics,
+                      SamplePairMSSSIM, WassersteinCriticDistance,
+                      canonical_order)
 from .networks import (InceptionClassifier, TorchScriptFeatures,
                        fid_helper_inception_path)
 
@@ -30,7 +30,8 @@ __all__ = [
     'sample_pair_ms_ssim', 'wasserstein_critic_distance', 'MetricsLogHook',
     'plot_metric_curves', 'ClassifierScore', 'LocalFID',
     'LocalInceptionScore', 'ReconstructionMetrics', 'SamplePairMSSSIM',
-    'WassersteinCriticDistance', 'canonical_order', 'DomainClassifier',
+    'WassersteinCriticDistance', 'PRDC', 'DomainFID', 'canonical_order',
+    'DomainClassifier',
     'FashionMNISTCNN', 'InceptionClassifier', 'TorchScriptFeatures',
     'fid_helper_inception_path'
 ]

@@ -23,8 +23,11 @@ metrics) can also score a tensor of images directly:
 from ._utils import (ImageSetScoring, canonical_order, check_range_0_255,
                      load_real_images)
 from .classifier_score import ClassifierScore
+from .domain_fid import DomainFID
+from .feature_space import FeatureSpaceMetric
 from .inception_score import LocalInceptionScore, LogitScoreMetric
 from .local_fid import LocalFID
+from .prdc import PRDC
 from .reconstruction_metrics import ReconstructionMetrics
 from .sample_pair_ms_ssim import SamplePairMSSSIM
 from .wasserstein_critic_distance import WassersteinCriticDistance
@@ -32,6 +35,7 @@ from .wasserstein_critic_distance import WassersteinCriticDistance
 __all__ = [
     'LocalInceptionScore', 'ClassifierScore', 'SamplePairMSSSIM',
     'ReconstructionMetrics', 'WassersteinCriticDistance', 'LocalFID',
+    'PRDC', 'DomainFID', 'FeatureSpaceMetric',
     'LogitScoreMetric', 'ImageSetScoring', 'canonical_order',
     'load_real_images', 'check_range_0_255'
 ]
