@@ -85,9 +85,24 @@ def _check_models(entries, here: str, path: str) -> List[dict]:
     return out
 
 
+#: The keys each kind of budget takes.
+BUDGET_KEYS = dict(iters=('type', 'iters'),
+                   seconds=('type', 'seconds', 'max_iters',
+                            'eval_every_seconds'))
+
+
 def _check_budget(budget: dict) -> dict:
     budget = dict(budget or {})
     kind = budget.get('type')
+    known = {k for keys in BUDGET_KEYS.values() for k in keys}
+    unknown = sorted(set(budget) - known)
+    if unknown:
+        raise ValueError(f'budget: unknown keys {unknown}; a budget takes '
+                         f'{BUDGET_KEYS}')
+    if kind == 'iters' and budget.get('eval_every_seconds') is not None:
+        raise ValueError("budget.eval_every_seconds needs type='seconds' "
+                         '(an iteration budget evaluates every '
+                         'eval_interval iterations)')
     if kind == 'iters':
         _positive_int(budget.get('iters'), 'budget.iters')
     elif kind == 'seconds':
@@ -95,6 +110,11 @@ def _check_budget(budget: dict) -> dict:
         if isinstance(s, bool) or not isinstance(s, (int, float)) or s <= 0:
             raise ValueError(f'budget.seconds must be > 0, got {s!r}')
         budget.setdefault('max_iters', 10**6)
+        every = budget.get('eval_every_seconds')
+        if every is not None and (isinstance(every, bool) or not isinstance(
+                every, (int, float)) or not 0 < every <= s):
+            raise ValueError(f'budget.eval_every_seconds must be in (0, '
+                             f'budget.seconds={s}], got {every!r}')
     else:
         raise ValueError(f"budget.type must be 'iters' or 'seconds', got "
                          f"{kind!r}")

@@ -12,32 +12,51 @@ from .reference import build_in_scope, val_dataset
 
 def plot_curves(cmp: dict, summaries: List[dict], columns: List[tuple],
                 out_path: str) -> None:
-    """Every metric of ``columns`` against budget iterations, one line per
-    model (mean over seeds, min-max band with several seeds)."""
+    """Every metric of ``columns`` against training progress, one line per
+    model (mean over seeds, min-max band with several seeds): training
+    seconds when the budget validates by time (``eval_every_seconds``),
+    budget iterations otherwise."""
     cols = [c for c in columns
             if any(c[0] in r['metrics'] for s in summaries
                    for r in s['curves'])]
     if not cols:
         return
+    every = cmp['budget'].get('eval_every_seconds')
     with panel_figure(len(cols), 3, (4.5, 3.2), out_path, dpi=90) as axes:
         for ax, (key, header, better) in zip(axes, cols):
             for model in cmp['models']:
                 _plot_model_curve(ax, model, key, [
-                    s for s in summaries if s['model'] == model['name']])
+                    s for s in summaries if s['model'] == model['name']],
+                    every)
             ax.set_title(f'{header} ({better} is better)', fontsize=9)
-            ax.set_xlabel('budget iterations')
+            ax.set_xlabel('training seconds' if every else
+                          'budget iterations')
             ax.grid(alpha=0.3)
             ax.legend(fontsize=7)
 
 
-def _plot_model_curve(ax, model: dict, key: str, runs: List[dict]) -> None:
+def curve_x(record: dict, model: dict, every=None) -> float:
+    """Where a metrics record sits on a curve: its training seconds rounded
+    to the nearest multiple of ``every`` (so the seeds of a model line up),
+    else its iteration in budget iterations."""
+    if every:
+        if 'train_seconds' not in record:
+            raise ValueError('a curve by training seconds needs records '
+                             'with train_seconds (MetricsLogHook with '
+                             'TrainTimeBudgetHook)')
+        return round(record['train_seconds'] / every) * every
+    return record['iter'] / model['iter_scale']
+
+
+def _plot_model_curve(ax, model: dict, key: str, runs: List[dict],
+                      every=None) -> None:
     """One model's curve of metric ``key``: the mean over its runs (seeds)
-    against budget iterations, with the min-max band of several runs."""
+    at each :func:`curve_x`, with the min-max band of several runs."""
     by_iter = {}
     for s in runs:
         for r in s['curves']:
             if key in r['metrics']:
-                x = r['iter'] / model['iter_scale']
+                x = curve_x(r, model, every)
                 by_iter.setdefault(x, []).append(r['metrics'][key])
     if not by_iter:
         return

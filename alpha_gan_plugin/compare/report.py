@@ -60,6 +60,13 @@ def _budget_text(budget: dict) -> str:
             f'(cap {budget["max_iters"]} x iter_scale)')
 
 
+def _curve_text(cmp: dict) -> str:
+    every = cmp['budget'].get('eval_every_seconds')
+    if every:
+        return f'{every} s of training (curves against training seconds)'
+    return f'{cmp["eval_interval"]} budget iterations'
+
+
 def _table(cmp: dict, summaries: List[dict], ref: dict,
            cols: List[tuple]) -> List[str]:
     arrows = dict(higher='↑', lower='↓')
@@ -98,7 +105,7 @@ def write_report(cmp: dict, summaries: List[dict], ref: dict, command: str,
         f'- commit: `{commit}`; written '
         f'{datetime.datetime.now().strftime("%Y-%m-%d %H:%M")}',
         f'- budget: {_budget_text(cmp["budget"])}; seeds: {cmp["seeds"]}; '
-        f'curve metrics every {cmp["eval_interval"]} budget iterations',
+        f'curve metrics every {_curve_text(cmp)}',
         '- table: final checkpoint, mean ± sample std over seeds (one seed: '
         'the value); "train min" counts training iterations only, on a '
         'shared machine',

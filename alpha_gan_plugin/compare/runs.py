@@ -68,8 +68,12 @@ def build_run_configs(cmp: dict, model: dict, seed: int) -> Tuple:
     cfg.work_dir = run_dir(cmp, model, seed)
     hooks = [h for h in (cfg.get('custom_hooks') or [])
              if h.get('type') not in RUN_HOOKS]
+    every = budget.get('eval_every_seconds')
+    if every is not None:  # curves by training time, not by iteration
+        cfg.train_cfg.val_interval = max_iters + 1
     hooks += [dict(type='MetricsLogHook'),
-              dict(type='TrainTimeBudgetHook', seconds=seconds),
+              dict(type='TrainTimeBudgetHook', seconds=seconds,
+                   val_every_seconds=every),
               dict(type='TrainProgressHook')]
     cfg.custom_hooks = hooks
     cfg.default_hooks.checkpoint = dict(

@@ -52,7 +52,8 @@ def _finite_float(value) -> Optional[float]:
 
 
 def metrics_record(iteration: int, metrics: Dict, mode: str = 'val',
-                   epoch: int = 0) -> dict:
+                   epoch: int = 0,
+                   train_seconds: Optional[float] = None) -> dict:
     """One line of ``metrics.jsonl``.
 
     Args:
@@ -61,13 +62,19 @@ def metrics_record(iteration: int, metrics: Dict, mode: str = 'val',
             (text, NaN) are left out.
         mode: ``'val'`` (during training) or ``'test'``.
         epoch: Finished training epochs.
+        train_seconds: Seconds spent in training iterations so far (as
+            ``TrainTimeBudgetHook`` counts them), when known.
 
     Returns:
-        dict: ``{"iter", "epoch", "mode", "metrics": {name: float}}``.
+        dict: ``{"iter", "epoch", "mode", "metrics": {name: float}}``, plus
+        ``"train_seconds"`` when given.
     """
     values = {k: _finite_float(v) for k, v in metrics.items()}
-    return dict(iter=int(iteration), epoch=int(epoch), mode=mode,
-                metrics={k: v for k, v in values.items() if v is not None})
+    record = dict(iter=int(iteration), epoch=int(epoch), mode=mode,
+                  metrics={k: v for k, v in values.items() if v is not None})
+    if train_seconds is not None:
+        record['train_seconds'] = float(train_seconds)
+    return record
 
 
 def append_metrics_record(path: str, record: dict) -> None:

@@ -6,8 +6,10 @@
 #   test_evaluator = dict(metrics=_base_.fm_gan_metrics)
 #
 # The suite (docs/evaluation.md): classifier score, sample-pair MS-SSIM,
-# independent Wasserstein critic, FID on Inception-v3 pool features, plus
-# reconstruction metrics for models with an encoder. Sample counts fit a CPU
+# independent Wasserstein critic, FID on Inception-v3 pool features, k-NN
+# precision/recall/density/coverage and a Frechet distance on the domain
+# classifier's features (all 10,000 test images), plus reconstruction
+# metrics for models with an encoder. Sample counts fit a CPU
 # (about 15 minutes for all of them on 2 cores, most of it Inception); the
 # literature's 50k samples are a --cfg-options away on a GPU.
 #
@@ -46,9 +48,16 @@ fm_critic_distance = dict(
 fm_fid = dict(
     type='LocalFID', fake_nums=1000, real_nums=2000,
     feature_extractor_path='fid_helper', sample_model='orig')
+fm_prdc = dict(
+    type='PRDC', fake_nums=10000, real_nums=-1, k=5,
+    classifier_path=fm_classifier, sample_model='orig')
+fm_domain_fid = dict(
+    type='DomainFID', fake_nums=10000, real_nums=-1,
+    classifier_path=fm_classifier, sample_model='orig')
 fm_reconstruction = dict(type='ReconstructionMetrics', real_nums=2000)
 fm_gan_metrics = [
-    fm_classifier_score, fm_sample_pair_ms_ssim, fm_critic_distance, fm_fid
+    fm_classifier_score, fm_sample_pair_ms_ssim, fm_critic_distance, fm_fid,
+    fm_prdc, fm_domain_fid
 ]
 fm_autoencoder_metrics = fm_gan_metrics + [fm_reconstruction]
 

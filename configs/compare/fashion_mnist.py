@@ -35,6 +35,8 @@ eval_interval = 500  # budget iterations between curve evaluations
 curve_metrics = [
     _base_.fm_classifier_score,
     _base_.fm_sample_pair_ms_ssim,
+    _base_.fm_prdc,
+    _base_.fm_domain_fid,
     _base_.fm_reconstruction,
     dict(_base_.fm_critic_distance, train_dataset=None),
 ]

@@ -18,6 +18,13 @@ def test_compare_config_errors(tmp_path):
         compare.load_compare_config(cfg, {'budget.type': 'epochs'})
     with pytest.raises(ValueError, match='budget.seconds must be > 0'):
         compare.load_compare_config(cfg, {'budget': dict(type='seconds')})
+    with pytest.raises(ValueError, match='eval_every_seconds must be in'):
+        compare.load_compare_config(cfg, {'budget': dict(
+            type='seconds', seconds=10, eval_every_seconds=20)})
+    with pytest.raises(ValueError, match="eval_every_seconds needs type="):
+        compare.load_compare_config(cfg, {'budget.eval_every_seconds': 5})
+    with pytest.raises(ValueError, match=r"budget: unknown keys \['secs'\]"):
+        compare.load_compare_config(cfg, {'budget.secs': 5})
     with pytest.raises(ValueError, match='seeds must be distinct'):
         compare.load_compare_config(cfg, seeds=[1, 1])
     with pytest.raises(ValueError, match='iter_scale must be an integer'):
@@ -49,10 +56,55 @@ def test_fashion_mnist_comparison_config_is_complete(tmp_path):
         'alpha-GAN', 'AGE', 'DCGAN', 'WGAN-GP']
     types = {m['type'] for m in cmp['curve_metrics'] + cmp['final_metrics']}
     assert types == {'ClassifierScore', 'SamplePairMSSSIM', 'LocalFID',
-                     'ReconstructionMetrics', 'WassersteinCriticDistance'}
+                     'ReconstructionMetrics', 'WassersteinCriticDistance',
+                     'PRDC', 'DomainFID'}
     for model in cmp['models']:
         cfg, _, _ = compare.build_run_configs(cmp, model, 0)
         assert cfg.train_cfg.max_iters == 2000 * model['iter_scale']
         assert cfg.model.generator.base_channels == 128
         names = {m['type'] for m in cfg.val_evaluator.metrics}
         assert ('ReconstructionMetrics' in names) == ('encoder' in cfg.model)
+
+
+@pytest.mark.parametrize('name,models,seeds,every', [
+    ('fashion_mnist_equal_time.py', ['alpha-GAN', 'AGE', 'DCGAN', 'WGAN-GP'],
+     [0, 1, 2], 200),
+    ('alpha_gan_sensitivity.py', [
+        f'rec{w}-{form}' for form in ('nonsaturating', 'ratio')
+        for w in (1, 10, 30)], [0], 600),
+])
+def test_equal_time_comparison_configs(tmp_path, name, models, seeds, every):
+    """The shipped equal-time configs: every run trains 600 s of training
+    iterations and is validated by training time only."""
+    clf = tmp_path / 'fashion_mnist_cnn.pth'
+    clf.write_bytes(b'')
+    over = {f'curve_metrics.{i}.classifier_path': str(clf)
+            for i in range(3)}
+    cmp = compare.load_compare_config(
+        osp.join(CONFIGS, 'compare', name), over)
+    assert [m['name'] for m in cmp['models']] == models
+    assert cmp['seeds'] == seeds
+    assert cmp['budget'] == dict(type='seconds', seconds=600,
+                                 eval_every_seconds=every, max_iters=10**6)
+    for model in cmp['models']:
+        cfg, _, _ = compare.build_run_configs(cmp, model, 0)
+        budget = [h for h in cfg.custom_hooks
+                  if h['type'] == 'TrainTimeBudgetHook']
+        assert budget == [dict(type='TrainTimeBudgetHook', seconds=600,
+                               val_every_seconds=every)]
+        # no validation by iteration: only by time (and at the end)
+        assert cfg.train_cfg.val_interval > cfg.train_cfg.max_iters
+        if name.startswith('alpha_gan'):
+            w, form = model['name'][3:].split('-')
+            assert cfg.model.loss_config.rec_weight == float(w)
+            assert cfg.model.loss_config.image_adv_form == form
+
+
+def test_curves_by_training_seconds_line_up_the_seeds():
+    from alpha_gan_plugin.compare.figures import curve_x
+    model = dict(iter_scale=5)
+    assert curve_x(dict(iter=50, train_seconds=201.3), model, 200) == 200
+    assert curve_x(dict(iter=61, train_seconds=599.2), model, 200) == 600
+    assert curve_x(dict(iter=50), model) == 10
+    with pytest.raises(ValueError, match='train_seconds'):
+        curve_x(dict(iter=50), model, 200)

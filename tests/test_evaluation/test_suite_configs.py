@@ -39,6 +39,10 @@ def suite_options(cfg, files, encoder):
                    'train_dataset.num_images': 64}),
         *metric('LocalFID', fake_nums=16, real_nums=16, resize_to=16,
                 feature_extractor_path=files['feat'], stats_cache_dir=None),
+        *metric('PRDC', fake_nums=16, real_nums=16, k=3,
+                classifier_path=files['clf']),
+        *metric('DomainFID', fake_nums=16, real_nums=16,
+                classifier_path=files['clf']),
     ]
     if encoder:
         opts += metric('ReconstructionMetrics', real_nums=16, win_size=3)
@@ -62,7 +66,9 @@ def test_config_suite_reports_every_metric(tmp_path, config, encoder):
         '--cfg-options', *tiny, *suite_options(cfg, files, encoder)])
     expected = {'CS/classifier_score', 'CS/classifier_score_std',
                 'MS-SSIM-pairs/ms_ssim_pairs', 'WCD/wcd', 'WCD/wcd_train',
-                'FID/fid'}
+                'FID/fid', 'FID-FMNIST-CNN/fid_fmnist_cnn'} | {
+                    f'PRDC-FMNIST-CNN-k3/{k}' for k in (
+                        'precision', 'recall', 'density', 'coverage')}
     if encoder:
         expected |= {'Rec/rec_l1', 'Rec/rec_mse', 'Rec/rec_psnr',
                      'Rec/rec_ms_ssim'}

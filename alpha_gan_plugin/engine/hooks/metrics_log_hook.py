@@ -41,7 +41,8 @@ class MetricsLogHook(Hook):
     One record per validation (:func:`~..run_records.metrics_record`):
     ``{"iter": i, "epoch": e, "mode": "val"|"test", "metrics": {name:
     value}}`` with ``iter`` the number of finished training iterations (0
-    for a stand-alone test run). Non-numeric results are left out. The
+    for a stand-alone test run), plus ``"train_seconds"`` when
+    ``TrainTimeBudgetHook`` counts them. Non-numeric results are left out. The
     metrics dict is not modified, so ``CheckpointHook``'s ``save_best`` sees
     the same names (e.g. ``'FID/fid'``, give ``rule='less'``). Priority
     ``'LOW'`` runs after ``CheckpointHook``.
@@ -62,8 +63,10 @@ class MetricsLogHook(Hook):
         if not metrics:
             return
         path = osp.join(runner.work_dir, self.filename)
+        seconds = runner.message_hub.get_info('train_seconds')
         append_metrics_record(
-            path, metrics_record(runner.iter, metrics, mode, runner.epoch))
+            path, metrics_record(runner.iter, metrics, mode, runner.epoch,
+                                 seconds if mode == 'val' else None))
         if self.plot_filename:
             records = read_metrics_records(path, mode='val')
             if records:

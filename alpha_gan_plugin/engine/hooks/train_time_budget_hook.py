@@ -1,5 +1,6 @@
 """TrainTimeBudgetHook: stop iteration-based training after a budget of
-training seconds."""
+training seconds, and validate every so many of them."""
+import math
 import time
 from typing import Optional
 
@@ -34,22 +35,62 @@ class TrainTimeBudgetHook(Hook):
     processes the ranks stop at the same iteration (their largest elapsed
     time decides).
 
+    With ``val_every_seconds`` the run is also validated each time its
+    training seconds pass a multiple of that value (a time-to-quality
+    curve). mmengine's ``IterBasedTrainLoop`` takes its validation interval
+    from its ``dynamic_milestones`` / ``dynamic_intervals`` after every
+    iteration; for that one iteration the hook makes the interval the
+    number of finished iterations, so the loop's own validation runs there,
+    exactly as it does at ``val_interval``, and the configured schedule is
+    put back before the next iteration (set ``train_cfg.val_interval``
+    above ``max_iters`` to validate by time only). ``MetricsLogHook``
+    records the training seconds of every validation.
+
     Args:
         seconds: The training-time budget, > 0; ``None`` only measures (the
             seconds still go into the checkpoints and the message hub).
+        val_every_seconds: Validate whenever the training seconds pass a
+            multiple of this (> 0); None = only by ``val_interval``.
     """
     priority = 'HIGH'  # before CheckpointHook (VERY_LOW) sees the last iter
 
-    def __init__(self, seconds: Optional[float] = None):
-        if seconds is not None and (isinstance(seconds, bool) or not isinstance(
-                seconds, (int, float)) or not seconds > 0):
-            raise ValueError(f'TrainTimeBudgetHook: seconds must be a '
-                             f'positive number, got {seconds!r}')
+    def __init__(self, seconds: Optional[float] = None,
+                 val_every_seconds: Optional[float] = None):
+        for key, value in (('seconds', seconds),
+                           ('val_every_seconds', val_every_seconds)):
+            if value is not None and (isinstance(value, bool) or
+                                      not isinstance(value, (int, float))
+                                      or not value > 0):
+                raise ValueError(f'TrainTimeBudgetHook: {key} must be a '
+                                 f'positive number or None, got {value!r}')
         self.seconds = None if seconds is None else float(seconds)
+        self.val_every = None if val_every_seconds is None \
+            else float(val_every_seconds)
         self.spent = 0.0
         self._start: Optional[float] = None
+        self._schedule = None  # the loop's (milestones, intervals)
+        self._mark = 1  # index of the next multiple of val_every to pass
+
+    def _next_mark(self) -> int:
+        """Index of the next multiple of ``val_every`` to pass."""
+        return math.floor(self.spent / self.val_every) + 1
+
+    def before_train(self, runner) -> None:
+        if self.val_every is None:
+            return
+        loop = runner.train_loop
+        if not hasattr(loop, 'dynamic_intervals'):
+            raise ValueError(
+                f'TrainTimeBudgetHook(val_every_seconds=...) needs an '
+                f'iteration-based train loop, got {type(loop).__name__}; set '
+                f'train_cfg.by_epoch=False or drop val_every_seconds')
+        self._schedule = (loop.dynamic_milestones, loop.dynamic_intervals)
+        self._mark = self._next_mark()  # after a resume: the marks left
 
     def before_train_iter(self, runner, batch_idx, data_batch=None) -> None:
+        if self._schedule is not None:  # after a timed validation
+            loop = runner.train_loop
+            loop.dynamic_milestones, loop.dynamic_intervals = self._schedule
         self._start = time.perf_counter()
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
@@ -57,16 +98,23 @@ class TrainTimeBudgetHook(Hook):
         if self._start is not None:
             self.spent += time.perf_counter() - self._start
             self._start = None
-        runner.message_hub.update_info('train_seconds', self.spent)
-        if self.seconds is None:
+        if self.seconds is None and self.val_every is None:
+            runner.message_hub.update_info('train_seconds', self.spent)
             return
-        spent = self.spent
-        if get_world_size() > 1:
-            t = torch.tensor([spent], dtype=torch.float64)
+        if get_world_size() > 1:  # every rank decides as the slowest one
+            t = torch.tensor([self.spent], dtype=torch.float64)
             all_reduce(t, op='max')
-            spent = float(t.item())
+            self.spent = float(t.item())
+        runner.message_hub.update_info('train_seconds', self.spent)
         loop = runner.train_loop
-        if spent >= self.seconds and runner.iter + 1 < loop.max_iters:
+        if self.val_every is not None and \
+                self.spent >= self._mark * self.val_every:
+            # validate after this iteration (runner.iter + 1 finished)
+            loop.dynamic_milestones, loop.dynamic_intervals = [0], [
+                runner.iter + 1]
+            self._mark = self._next_mark()
+        if self.seconds is not None and self.spent >= self.seconds and \
+                runner.iter + 1 < loop.max_iters:
             loop._max_iters = runner.iter + 1
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
