@@ -16,6 +16,11 @@ COLUMNS = (
     ('classifier_score', 'classifier score', 'higher'),
     ('is', 'IS', 'higher'),
     ('fid', 'FID', 'lower'),
+    ('fid_fmnist_cnn', 'domain FID', 'lower'),
+    ('precision', 'precision', 'higher'),
+    ('recall', 'recall', 'higher'),
+    ('density', 'density', 'near data'),
+    ('coverage', 'coverage', 'higher'),
     ('ms_ssim_pairs', 'sample MS-SSIM', 'near data'),
     ('wcd', 'critic W-dist.', 'lower'),
     ('rec_l1', 'rec. L1', 'lower'),
@@ -87,7 +92,7 @@ def _table(cmp: dict, summaries: List[dict], ref: dict,
                 for key, _, _ in cols]
         lines.append('| ' + ' | '.join(row) + ' |')
     if ref:
-        row = ['data (test split)', '', '']
+        row = ['data', '', '']
         row += [_fmt(ref[key], None) if key in ref else ''
                 for key, _, _ in cols]
         lines.append('| ' + ' | '.join(row) + ' |')
@@ -107,8 +112,9 @@ def write_report(cmp: dict, summaries: List[dict], ref: dict, command: str,
         f'- budget: {_budget_text(cmp["budget"])}; seeds: {cmp["seeds"]}; '
         f'curve metrics every {_curve_text(cmp)}',
         '- table: final checkpoint, mean ± sample std over seeds (one seed: '
-        'the value); "train min" counts training iterations only, on a '
-        'shared machine',
+        'the value); "train min" counts training iterations only; row '
+        '"data": test images in place of samples (PRDC and the domain FID: '
+        'training images against the test images)',
         '',
         *_table(cmp, summaries, ref, cols),
         '', '![metric curves](curves.png)', '', '![samples](samples.png)', '',

@@ -24,4 +24,4 @@ def test_report_table_mean_and_spread_over_seeds(tmp_path):
                                  '0.300 ± 0.141']
     assert rows['DCGAN'] == ['8 (÷2)', '1.000 ± 0.000', '20.000 ± 0.000',
                              'n/a']
-    assert rows['data (test split)'] == ['', '', '1.500', '']
+    assert rows['data'] == ['', '', '1.500', '']

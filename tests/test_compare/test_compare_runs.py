@@ -26,14 +26,21 @@ def test_compare_end_to_end_resume_and_refusal(tmp_path):
         assert osp.getsize(osp.join(rep, name)) > 0, name
     text = open(osp.join(rep, 'report.md')).read()
     rows = table_rows(text)
-    assert set(rows) == {'alpha-GAN', 'DCGAN', 'data (test split)'}
+    assert set(rows) == {'alpha-GAN', 'DCGAN', 'data'}
     header = [line for line in text.splitlines()
               if line.startswith('| model')][0]
     cols = [c.strip() for c in header.split('|')[4:-1]]
     assert any(c.startswith('FID') for c in cols)
+    for new in ('domain FID', 'precision', 'recall', 'density', 'coverage'):
+        assert any(c.startswith(new) for c in cols), new
+    # the data row has the train-vs-test values of PRDC and the domain FID
+    data = dict(zip(cols, rows['data'][2:]))
+    for new in ('domain FID', 'precision', 'coverage'):
+        cell = [v for c, v in data.items() if c.startswith(new)][0]
+        assert torch.isfinite(torch.tensor(float(cell))), (new, cell)
     assert any(c.startswith('rec. L1') for c in cols)
     for name, cells in rows.items():
-        if name == 'data (test split)':
+        if name == 'data':
             continue
         metric_cells = cells[2:]
         values = [c for c in metric_cells if c not in ('n/a', '')]

@@ -64,8 +64,12 @@ class FeatureSpaceMetric(ImageSetScoring, GenerativeMetric):
         self.check_real_nums()
         if not is_main_process() or self.real is not None:
             return
-        reals = load_real_images(self.data_preprocessor, dataloader.dataset,
-                                 self.real_nums)
+        self.set_real_images(load_real_images(
+            self.data_preprocessor, dataloader.dataset, self.real_nums))
+
+    def set_real_images(self, reals: Tensor) -> None:
+        """Compare the samples with ``reals`` ((N, C, H, W) float in
+        [0, 255], the channel order of the model's outputs)."""
         self.real = self.real_summary(self.features(reals))
 
     def check_real_nums(self) -> None:
