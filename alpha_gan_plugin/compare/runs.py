@@ -34,20 +34,12 @@ def run_config_path(cmp: dict, model: dict, seed: int) -> str:
 
 
 def _metrics_for(metrics: List[dict], model_cfg) -> List[dict]:
-    """The metrics that apply to a model; the critic's training set is the
-    model's own when the metric names none."""
+    """The metrics that apply to a model (copies; taken as written, so a
+    critic with ``train_dataset=None`` uses the held-out split of the
+    evaluation data)."""
     has_encoder = 'encoder' in model_cfg.model
-    out = []
-    for m in metrics:
-        if m['type'] in ENCODER_ONLY and not has_encoder:
-            continue
-        m = copy.deepcopy(m)
-        if m['type'] == 'WassersteinCriticDistance' and \
-                m.get('train_dataset') is None:
-            m['train_dataset'] = copy.deepcopy(
-                model_cfg.train_dataloader.dataset)
-        out.append(m)
-    return out
+    return [copy.deepcopy(m) for m in metrics
+            if not (m['type'] in ENCODER_ONLY and not has_encoder)]
 
 
 def build_run_configs(cmp: dict, model: dict, seed: int) -> Tuple:

@@ -41,9 +41,12 @@ fm_classifier_score = dict(
     classifier_path=fm_classifier, sample_model='orig')
 fm_sample_pair_ms_ssim = dict(
     type='SamplePairMSSSIM', fake_nums=2000, sample_model='orig')
+# critic: this project's held-out protocol (train_dataset=None): the 10,000
+# test images are split, the first 5,000 train the critic, the next 5,000
+# score it; samples: 5,000 for its training, 5,000 fresh for the score
 fm_critic_distance = dict(
     type='WassersteinCriticDistance', fake_nums=10000,
-    train_dataset=fm_train_dataset, train_real_nums=10000, real_nums=5000,
+    train_dataset=None, train_real_nums=5000, real_nums=5000,
     steps=1000, seed=0, sample_model='orig')
 fm_fid = dict(
     type='LocalFID', fake_nums=1000, real_nums=2000,

@@ -24,8 +24,8 @@ TRAIN = ['train_cfg.max_iters=2', 'train_cfg.val_interval=100',
 
 
 def suite_options(cfg, files, encoder):
-    """Small sample counts, test-made networks, 16 px data for the WCD; each
-    metric of the config's test_evaluator found by its type."""
+    """Small sample counts and test-made networks; each metric of the
+    config's test_evaluator found by its type."""
     def metric(metric_type, **values):
         return metric_options(cfg, 'test_evaluator', metric_type, **values)
 
@@ -33,10 +33,9 @@ def suite_options(cfg, files, encoder):
         *metric('ClassifierScore', fake_nums=16, splits=2,
                 classifier_path=files['clf']),
         *metric('SamplePairMSSSIM', fake_nums=16, win_size=3),
+        # held-out split of the 32 test images: 16 + 16
         *metric('WassersteinCriticDistance', fake_nums=32,
-                train_real_nums=32, real_nums=16, steps=5, base_channels=8,
-                **{'train_dataset.image_size': 16,
-                   'train_dataset.num_images': 64}),
+                train_real_nums=16, real_nums=16, steps=5, base_channels=8),
         *metric('LocalFID', fake_nums=16, real_nums=16, resize_to=16,
                 feature_extractor_path=files['feat'], stats_cache_dir=None),
         *metric('PRDC', fake_nums=16, real_nums=16, k=3,

@@ -1,8 +1,13 @@
-"""Independent Wasserstein critic distance (Rosca et al. 2017, Sec. 6).
+"""Independent Wasserstein critic distance (this project's protocol).
 
-A fresh WGAN-GP critic is trained to separate training images from model
-samples; the distance is then measured on *held-out* test images against
-*fresh* samples, so a model that memorises the training set gains nothing.
+A fresh WGAN-GP critic is trained to separate one set of real images from
+model samples; the distance is then measured on *other* real images against
+*fresh* samples, so neither the critic's own training images nor its
+training samples enter the score.  Which real images go where is the
+caller's choice (:class:`~..metrics.WassersteinCriticDistance` splits a
+held-out dataset in two by default).  An independent critic between
+validation data and samples is the idea of Danihelka et al. 2017
+(arXiv:1705.05263, abstract); architecture and training are this project's.
 """
 import math
 from typing import Dict, Optional, Sequence
@@ -100,9 +105,11 @@ def wasserstein_critic_distance(train_real: Tensor,
     result is deterministic for a seed and thread count.
 
     Args:
-        train_real: (N1, C, S, S) training images, values in [-1, 1].
+        train_real: (N1, C, S, S) real images the critic trains on, values
+            in [-1, 1].
         train_fake: (N2, C, S, S) samples for training the critic.
-        test_real: (N3, C, S, S) held-out images.
+        test_real: (N3, C, S, S) real images it is scored on (not in
+            ``train_real``).
         test_fake: (N4, C, S, S) fresh samples (not in ``train_fake``).
         steps: Critic updates.
         batch_size: Real and fake images per update.
@@ -114,9 +121,10 @@ def wasserstein_critic_distance(train_real: Tensor,
 
     Returns:
         dict: ``distance`` = ``E[f(test_real)] - E[f(test_fake)]`` (>= 0 in
-        expectation; 0 when samples match the data; the paper plots its
-        negative), ``train_distance`` (same on the training sets),
-        ``steps``, ``arch``.
+        expectation; 0 when samples match the data; for a 1-Lipschitz
+        critic -- the gradient penalty only approximates that -- a lower
+        bound of the Wasserstein-1 distance), ``train_distance`` (same on
+        the critic's training sets), ``steps``, ``arch``.
     """
     _check_images('train_real', train_real, None)
     for name, imgs in (('train_fake', train_fake), ('test_real', test_real),

@@ -90,17 +90,18 @@ def canonical_order(rows: Tensor, seed: int = 0) -> Tensor:
 
 
 def load_real_images(data_preprocessor, dataset, num: int,
-                     batch_size: int = 64) -> Tensor:
-    """The first ``num`` images of ``dataset`` as float [0, 255].
+                     batch_size: int = 64, start: int = 0) -> Tensor:
+    """Images ``start .. start + num - 1`` of ``dataset`` as float [0, 255].
 
     Images go through the model's ``data_preprocessor`` and back through
     ``destruct``, the path generated images take, so real and fake images
     share value range and channel order.
     """
     out = []
-    for start in range(0, num, batch_size):
+    stop = start + num
+    for first in range(start, stop, batch_size):
         items = [dataset[i]
-                 for i in range(start, min(num, start + batch_size))]
+                 for i in range(first, min(stop, first + batch_size))]
         imgs, samples = real_images_and_samples(data_preprocessor,
                                                 pseudo_collate(items))
         out.append(data_preprocessor.destruct(imgs, samples).float().cpu())

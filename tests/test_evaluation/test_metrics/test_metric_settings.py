@@ -18,8 +18,10 @@ def test_bad_settings_errors(files):
     with pytest.raises(ValueError, match='channel_order'):
         ClassifierScore(fake_nums=10, classifier_path=files['clf'],
                         channel_order='yuv')
-    with pytest.raises(ValueError, match='train_dataset'):
-        WassersteinCriticDistance(fake_nums=10)
+    with pytest.raises(ValueError, match='train_dataset must be None'):
+        WassersteinCriticDistance(fake_nums=10, train_dataset='train')
+    with pytest.raises(ValueError, match='train_real_nums=0'):
+        WassersteinCriticDistance(fake_nums=10, train_real_nums=0)
     with pytest.raises(ValueError, match='train_fake_nums'):
         WassersteinCriticDistance(fake_nums=10, train_dataset={},
                                   train_fake_nums=10)
