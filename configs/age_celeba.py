@@ -1,7 +1,9 @@
 # AGE on CelebA 64x64 (GPU-sized) with the generator and encoder of
-# configs/alpha_gan_celeba.py; lambda = 10, n_g = 3 as the authors' CelebA
-# recipe, mu = 1000 / (2 * 100) as explained in configs/_base_/age_dcgan.py.
-# Data: see configs/_base_/celeba_64x64.py.
+# configs/alpha_gan_celeba.py; lambda = 10 and n_g = 3 as the CelebA command
+# of the authors' README (github.com/DmitryUlyanov/AGE: match_x:10,
+# --g_updates '3;...'), mu = 1000 / (2 * 100) as explained in
+# configs/_base_/age_dcgan.py. Data and metrics: see
+# configs/_base_/celeba_eval.py.
 _base_ = [
     './_base_/age_dcgan.py',
     './_base_/celeba_64x64.py',
@@ -16,9 +18,7 @@ model = dict(
 train_cfg = dict(max_iters=100000, val_interval=10000)
 custom_hooks = [dict(type='AutoEncodingVisHook', interval=1000)]
 default_hooks = dict(checkpoint=dict(interval=10000, max_keep_ckpts=5))
-metrics = [
-    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=10000,
-         sample_model='orig'),
-]
-val_evaluator = dict(metrics=metrics)
-test_evaluator = dict(metrics=metrics)
+# During training: sample-pair MS-SSIM of 1,000 samples (cheap).
+# tools/test.py: the suite of configs/_base_/celeba_eval.py.
+val_evaluator = dict(metrics=_base_.celeba_val_metrics)
+test_evaluator = dict(metrics=_base_.celeba_autoencoder_metrics)

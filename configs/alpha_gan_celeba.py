@@ -1,6 +1,9 @@
 # alpha-GAN on CelebA 64x64 with the DCGAN widths of MMagic's own CelebA
 # DCGAN config (generator base 1024, discriminator base 128; GPU-sized:
-# ~9 s/iteration on 2 CPU cores). Data: see configs/_base_/celeba_64x64.py.
+# ~9 s/iteration on 2 CPU cores). Data and metrics: see
+# configs/_base_/celeba_eval.py.
+#   python tools/train.py configs/alpha_gan_celeba.py
+#   python tools/test.py configs/alpha_gan_celeba.py CKPT   # the full suite
 _base_ = [
     './_base_/alpha_gan_dcgan.py',
     './_base_/celeba_64x64.py',
@@ -14,9 +17,7 @@ train_cfg = dict(max_iters=100000, val_interval=10000)
 custom_hooks = [dict(type='AutoEncodingVisHook', interval=1000)]
 default_hooks = dict(checkpoint=dict(interval=10000, max_keep_ckpts=5))
 
-metrics = [
-    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=10000,
-         sample_model='orig'),
-]
-val_evaluator = dict(metrics=metrics)
-test_evaluator = dict(metrics=metrics)
+# During training: sample-pair MS-SSIM of 1,000 samples (cheap).
+# tools/test.py: FID, critic distance, sample-pair MS-SSIM, reconstructions.
+val_evaluator = dict(metrics=_base_.celeba_val_metrics)
+test_evaluator = dict(metrics=_base_.celeba_autoencoder_metrics)

@@ -1,13 +1,17 @@
-# alpha-GAN on CIFAR-10 32x32 (MMagic's CIFAR10 dataset: the python pickles
-# in data/cifar10/cifar-10-batches-py).
+# alpha-GAN on CIFAR-10 32x32 (GPU-sized). Data and metrics: see
+# configs/_base_/cifar10_eval.py (MMagic's CIFAR10 data set: the python
+# pickles in data/cifar10/cifar-10-batches-py; the Inception file of the
+# Inception Score is its inception_path).
+#   python tools/train.py configs/alpha_gan_cifar10.py
+#   python tools/test.py configs/alpha_gan_cifar10.py CKPT   # the full suite
 _base_ = [
     './_base_/alpha_gan_dcgan.py',
-    'mmagic::_base_/datasets/cifar10_nopad.py',
+    './_base_/cifar10_eval.py',
 ]
 
-train_dataloader = dict(batch_size=64)
-val_dataloader = dict(batch_size=64)
-test_dataloader = dict(batch_size=64)
+train_dataloader = _base_.cifar10_train_dataloader
+val_dataloader = _base_.cifar10_test_dataloader
+test_dataloader = _base_.cifar10_test_dataloader
 
 model = dict(
     data_preprocessor=dict(mean=[127.5] * 3, std=[127.5] * 3),
@@ -20,9 +24,8 @@ train_cfg = dict(max_iters=100000, val_interval=10000)
 custom_hooks = [dict(type='AutoEncodingVisHook', interval=1000)]
 default_hooks = dict(checkpoint=dict(interval=10000, max_keep_ckpts=5))
 
-metrics = [
-    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=10000,
-         sample_model='orig'),
-]
-val_evaluator = dict(metrics=metrics)
-test_evaluator = dict(metrics=metrics)
+# During training: sample-pair MS-SSIM of 1,000 samples (cheap).
+# tools/test.py: IS, FID, critic distance, sample-pair MS-SSIM,
+# reconstructions.
+val_evaluator = dict(metrics=_base_.cifar10_val_metrics)
+test_evaluator = dict(metrics=_base_.cifar10_autoencoder_metrics)

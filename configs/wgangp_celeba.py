@@ -3,9 +3,13 @@
 # generator (base 1024, noise 100) and discriminator (base 128) of the
 # alpha-GAN config; the critic uses layer norm instead of batch norm and the
 # gradient-penalty weight is set through the key WGANGP reads; see
-# configs/wgangp_fashion_mnist.py for both.
-_base_ = ('mmagic::_base_/../wgan-gp/'
-          'wgangp_GN_1xb64-160kiters_celeba-cropped-128x128.py')
+# configs/wgangp_fashion_mnist.py for both. Data and metrics: see
+# configs/_base_/celeba_eval.py.
+_base_ = [
+    'mmagic::_base_/../wgan-gp/'
+    'wgangp_GN_1xb64-160kiters_celeba-cropped-128x128.py',
+    './_base_/celeba_eval.py',
+]
 custom_imports = dict(imports=['alpha_gan_plugin'], allow_failed_imports=False)
 
 gp = dict(norm_mode='HWC', loss_weight=10.0)
@@ -21,23 +25,12 @@ model = dict(
         default_norm_cfg=dict(type='GN', num_groups=1)),
     loss_config=dict(_delete_=True, **gp))
 
-data_root = 'data/celeba'
-batch_size = 64
-train_pipeline = [
-    dict(type='LoadImageFromFile', key='gt'),
-    dict(type='Resize', keys='gt', scale=(64, 64)),
-    dict(type='PackInputs')
-]
-train_dataloader = dict(
-    batch_size=batch_size,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=batch_size,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline))
-test_dataloader = dict(
-    batch_size=batch_size,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline))
+# --- data: the loaders of configs/_base_/celeba_eval.py ---------------------
+train_dataloader = dict(_delete_=True, **_base_.celeba_train_dataloader)
+val_dataloader = dict(_delete_=True, **_base_.celeba_test_dataloader)
+test_dataloader = dict(_delete_=True, **_base_.celeba_test_dataloader)
 
+# --- schedule and evaluation: as configs/alpha_gan_celeba.py ---------------
 train_cfg = dict(max_iters=100000, val_interval=10000)
 custom_hooks = [
     dict(type='VisualizationHook', interval=1000, fixed_input=True,
@@ -45,9 +38,5 @@ custom_hooks = [
 ]
 default_hooks = dict(
     checkpoint=dict(interval=10000, max_keep_ckpts=5, save_best=None))
-metrics = [
-    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=10000,
-         sample_model='orig'),
-]
-val_evaluator = dict(metrics=metrics)
-test_evaluator = dict(metrics=metrics)
+val_evaluator = dict(metrics=_base_.celeba_val_metrics)
+test_evaluator = dict(metrics=_base_.celeba_gan_metrics)

@@ -122,6 +122,36 @@ def tiny_run_options(config, iters=4, val_interval=None,
     return opts
 
 
+def narrow_run_options(cfg, data):
+    """``--cfg-options`` for a GPU config (CelebA, CIFAR-10) of this repo
+    keeping its image size: narrow networks, batches of 8 read in the main
+    process, the data sets' settings in ``data`` (``{split: {key:
+    value}}``), 2 iterations validated at the end, small grids and 16
+    samples for the validation's SamplePairMSSSIM."""
+    opts = [f'model.{net}.base_channels={width}'
+            for net, width in (('generator', 32), ('discriminator', 8),
+                               ('encoder', 8)) if net in cfg.model]
+    if 'code_discriminator' in cfg.model:
+        opts.append('model.code_discriminator.hidden_channels=16')
+    for split in ('train', 'val', 'test'):
+        opts += [f'{split}_dataloader.batch_size=8',
+                 f'{split}_dataloader.num_workers=0',
+                 f'{split}_dataloader.persistent_workers=False']
+        opts += [f'{split}_dataloader.dataset.{k}={v}'
+                 for k, v in data[split].items()]
+    opts += ['train_cfg.max_iters=2', 'train_cfg.val_interval=2',
+             'default_hooks.checkpoint.interval=2',
+             'default_hooks.logger.interval=1']
+    for i, hook in enumerate(cfg.custom_hooks):
+        if hook['type'] == 'AutoEncodingVisHook':
+            opts += [f'custom_hooks.{i}.interval=2',
+                     f'custom_hooks.{i}.num_samples=8',
+                     f'custom_hooks.{i}.num_recons=8']
+    opts += metric_options(cfg, 'val_evaluator', 'SamplePairMSSSIM',
+                           fake_nums=16, win_size=3)
+    return opts
+
+
 def options_dict(options):
     """``KEY=VALUE`` options as the dict ``--cfg-options`` makes of them
     (values parsed by mmengine's ``DictAction``), e.g. for the

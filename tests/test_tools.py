@@ -123,3 +123,15 @@ def test_cli_entry_point(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert osp.isfile(osp.join(work, 'iter_2.pth'))
     assert 'loss_code_disc' in proc.stdout + proc.stderr
+
+
+def test_benchmark_folder_check_prints_each_check(capsys):
+    tool('benchmark_folder_check').main(['--num', '6', '--repeats', '1',
+                                         '--height', '24', '--width', '20'])
+    out = capsys.readouterr().out
+    assert out.startswith('6 files in a temporary folder (24x20 JPEG')
+    rows = [line.split('|')[1:-1] for line in out.splitlines()
+            if line.startswith('| ') and not line.startswith(('| check',
+                                                             '| ---'))]
+    assert [r[0].strip() for r in rows] == ['none', 'header', 'decode']
+    assert all(float(r[1]) > 0 and float(r[2]) > 0 for r in rows)

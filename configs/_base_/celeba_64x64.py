@@ -1,11 +1,8 @@
-# CelebA 64x64: an image folder of aligned, cropped 64x64 faces in
-# data/celeba (any layout; files found recursively) through MMagic's
-# unconditional 64x64 pipeline, in batches of 64.
-_base_ = 'mmagic::_base_/datasets/unconditional_imgs_64x64.py'
+# CelebA 64x64 for the plugin's own CelebA configs: the checked image
+# folders data/celeba/train and data/celeba/test, their loaders and the
+# metric suite of celeba_eval.py (see there for the data layout and checks).
+_base_ = './celeba_eval.py'
 
-data_root = 'data/celeba'
-batch_size = 64
-train_dataloader = dict(
-    batch_size=batch_size, dataset=dict(data_root=data_root))
-val_dataloader = dict(batch_size=batch_size, dataset=dict(data_root=data_root))
-test_dataloader = dict(batch_size=batch_size, dataset=dict(data_root=data_root))
+train_dataloader = _base_.celeba_train_dataloader
+val_dataloader = _base_.celeba_test_dataloader
+test_dataloader = _base_.celeba_test_dataloader

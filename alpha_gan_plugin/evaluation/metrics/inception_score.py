@@ -71,11 +71,12 @@ class LocalInceptionScore(LogitScoreMetric):
     """Inception Score with a local ImageNet Inception-v3 file.
 
     Args:
-        fake_nums: Number of samples (50000 in the literature).
+        fake_nums: Number of samples (50000 in the ``is50k`` metric of
+            NVlabs/stylegan2-ada-pytorch, ``metrics/metric_main.py``).
         inception_path: torchvision ``inception_v3_google-0cc3c7bd.pth`` or
             StyleGAN ``inception-2015-12-05.pt`` (see
             :class:`~..networks.InceptionClassifier`).  Required.
-        **kwargs: ``splits`` (10 in the literature), ``channel_order``,
+        **kwargs: ``splits`` (10 in ``is50k``), ``channel_order``,
             ``batch_size``, ``order_seed``, ``fake_key``, ``sample_model``,
             ``collect_device``, ``prefix``: see :class:`LogitScoreMetric`.
 

@@ -22,7 +22,8 @@ class LocalFID(ImageSetScoring, GenerativeMetric):
     """Fréchet distance in the feature space of a local TorchScript network.
 
     Args:
-        fake_nums: Number of samples (50000 in the literature).
+        fake_nums: Number of samples (50000 in the ``fid50k_full`` metric
+            of NVlabs/stylegan2-ada-pytorch, ``metrics/metric_main.py``).
         feature_extractor_path: TorchScript file, e.g.
             :func:`~..networks.fid_helper_inception_path()` (Inception-v3
             pool3, 2048-d).  Required.

