@@ -266,7 +266,8 @@ def test_checked_loading_step_in_mmagic_pipeline_names_the_file(tmp_path):
 
 def test_checked_folder_without_images_is_refused(tmp_path):
     (tmp_path / 'empty').mkdir()
-    with pytest.raises(ValueError, match=r"no usable images in '.*empty/' .*recursive=False"):
+    with pytest.raises(ValueError, match=r"no usable images in '.*empty/' "
+                       r'.*recursive=False'):
         DATASETS.build(dict(type='CheckedImageFolderDataset',
                             data_root=str(tmp_path / 'empty'),
                             data_prefix=dict(gt='')))

@@ -9,10 +9,9 @@ Image convention at the interface of every wrapper here: float RGB tensors
 (N, 3, H, W) with values in [0, 255] (gray images are replicated to 3
 channels by the metrics before they get here).  Resizing is
 ``torch.nn.functional.interpolate(mode='bilinear', align_corners=False,
-antialias=False)`` -- the op the NVlabs/StyleGAN Inception TorchScript
-applies internally; it is *not* torch-fidelity's TF1-style bilinear, so FIDs
-are comparable to MMagic's non-PIL path and StyleGAN's, not bit-identical to
-torch-fidelity's.
+antialias=False)``, this project's choice (MMagic's non-PIL resize path is
+the same op); it is *not* torch-fidelity's TF1-style bilinear, so FIDs are
+not bit-identical to torch-fidelity's (see ``docs/evaluation.md``).
 """
 import hashlib
 import os

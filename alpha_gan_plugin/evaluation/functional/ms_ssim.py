@@ -6,7 +6,7 @@ The computation follows the common PyTorch convention of ``pytorch-msssim``
 contrast-structure and final SSIM terms), so that with the same window and
 weights the numbers are interchangeable.
 
-Small images: the 5-scale weights of the paper with an 11-tap window need a
+Small images: the 5-scale weights of Wang et al. with an 11-tap window need a
 side of at least 161 px.  Instead of refusing smaller images, the number of
 scales is reduced deterministically (see :func:`plan_ms_ssim_scales`).
 """

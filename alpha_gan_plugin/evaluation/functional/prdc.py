@@ -15,7 +15,8 @@ itself* -- a repeated point counts as a neighbour at distance 0 --,
   for Generative Models", arXiv:2002.09797).
 
 Balls are open (``distance < radius``), the convention of the authors'
-reference package ``prdc`` 0.2, against which the values are tested; the
+reference package ``prdc`` 0.2 (github.com/clovaai/generative-evaluation-prdc,
+``prdc/prdc.py``), against which the values are tested; the
 two conventions differ only for distances exactly equal to a radius.
 
 Exactness.  Every decision is that of one fixed distance function

@@ -22,7 +22,8 @@ class PRDC(FeatureSpaceMetric):
     and density measure how much of the samples lies on the real data's
     k-NN manifold (quality), recall and coverage how much of the real data
     the samples reach (diversity).  Values match the authors' ``prdc``
-    package on the same features; see
+    package (github.com/clovaai/generative-evaluation-prdc) on the same
+    features; see
     :func:`~.functional.prdc.precision_recall_density_coverage`.
 
     Features come from exactly one of:
@@ -76,8 +77,9 @@ class PRDC(FeatureSpaceMetric):
                          prefix)
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             raise ValueError(f'k={k!r}: set k, the nearest-neighbour rank of '
-                             f'the radii, to an integer >= 1 (Naeem et al. '
-                             f'2020 recommend 5)')
+                             f'the radii, to an integer >= 1 (the example '
+                             f'of the authors\' README, github.com/clovaai/'
+                             f'generative-evaluation-prdc, uses 5)')
         if k >= fake_nums:
             raise ValueError(f'k={k} needs fake_nums > k (the k-th neighbour '
                              f'of a sample excludes itself), got fake_nums='
