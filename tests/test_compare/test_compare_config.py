@@ -42,16 +42,28 @@ def test_compare_config_errors(tmp_path):
         compare_tool.main([cfg, '--report-only', '--no-progress'])
 
 
-def test_fashion_mnist_comparison_config_is_complete(tmp_path):
-    """The shipped comparison: four models, the whole metric suite."""
-    # loading checks only that the classifier file exists; it is read when
-    # the metric is built, which this test does not do
+def _placeholder_classifier(tmp_path, path):
+    """Overrides pointing every classifier_path of a comparison config at a
+    placeholder file (loading checks only that it exists; it is read when a
+    metric is built, which these tests do not do), so the tests never depend
+    on a classifier in the working directory."""
+    from mmengine.config import Config
     clf = tmp_path / 'fashion_mnist_cnn.pth'
     clf.write_bytes(b'')
-    cmp = compare.load_compare_config(
-        osp.join(CONFIGS, 'compare', 'fashion_mnist.py'),
-        {'curve_metrics.0.classifier_path': str(clf)})
-    assert cmp['curve_metrics'][0]['classifier_path'] == str(clf)
+    cfg = Config.fromfile(path)
+    return str(clf), {
+        f'{group}.{i}.classifier_path': str(clf)
+        for group in ('curve_metrics', 'final_metrics')
+        for i, m in enumerate(cfg.get(group, [])) if 'classifier_path' in m}
+
+
+def test_fashion_mnist_comparison_config_is_complete(tmp_path):
+    """The shipped comparison: four models, the whole metric suite."""
+    path = osp.join(CONFIGS, 'compare', 'fashion_mnist.py')
+    clf, over = _placeholder_classifier(tmp_path, path)
+    assert len(over) == 3  # classifier score, PRDC, domain FID
+    cmp = compare.load_compare_config(path, over)
+    assert cmp['curve_metrics'][0]['classifier_path'] == clf
     assert [m['name'] for m in cmp['models']] == [
         'alpha-GAN', 'AGE', 'DCGAN', 'WGAN-GP']
     types = {m['type'] for m in cmp['curve_metrics'] + cmp['final_metrics']}
@@ -76,12 +88,9 @@ def test_fashion_mnist_comparison_config_is_complete(tmp_path):
 def test_equal_time_comparison_configs(tmp_path, name, models, seeds, every):
     """The shipped equal-time configs: every run trains 600 s of training
     iterations and is validated by training time only."""
-    clf = tmp_path / 'fashion_mnist_cnn.pth'
-    clf.write_bytes(b'')
-    over = {f'curve_metrics.{i}.classifier_path': str(clf)
-            for i in range(3)}
+    path = osp.join(CONFIGS, 'compare', name)
     cmp = compare.load_compare_config(
-        osp.join(CONFIGS, 'compare', name), over)
+        path, _placeholder_classifier(tmp_path, path)[1])
     assert [m['name'] for m in cmp['models']] == models
     assert cmp['seeds'] == seeds
     assert cmp['budget'] == dict(type='seconds', seconds=600,
