@@ -5,8 +5,9 @@
 #
 # One difference in the critic: batch norm is replaced by layer norm
 # (GroupNorm with one group), because the gradient penalty is a per-sample
-# quantity that batch norm couples across the batch (Gulrajani et al. 2017,
-# sec. 4, recommend layer norm). Convolutions, widths, activations are those
+# quantity that batch norm couples across the batch (this project's choice;
+# MMagic's own WGAN-GP configs use GroupNorm too). Convolutions, widths,
+# activations are those
 # of the alpha-GAN discriminator. For batch norm anyway:
 #   --cfg-options model.discriminator.default_norm_cfg.type=BN
 #

@@ -11,7 +11,8 @@
 # classifier's features (all 10,000 test images), plus reconstruction
 # metrics for models with an encoder. Sample counts fit a CPU
 # (about 15 minutes for all of them on 2 cores, most of it Inception); the
-# literature's 50k samples are a --cfg-options away on a GPU.
+# 50k samples of stylegan2-ada-pytorch's is50k / fid50k_full
+# (metrics/metric_main.py) are a --cfg-options away on a GPU.
 #
 # Needs, besides the data: the domain classifier
 #   python tools/train_domain_classifier.py --out work_dirs/classifiers/fashion_mnist_cnn.pth
