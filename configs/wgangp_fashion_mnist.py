@@ -7,8 +7,7 @@
 # (GroupNorm with one group), because the gradient penalty is a per-sample
 # quantity that batch norm couples across the batch (this project's choice;
 # MMagic's own WGAN-GP configs use GroupNorm too). Convolutions, widths,
-# activations are those
-# of the alpha-GAN discriminator. For batch norm anyway:
+# activations are those of the alpha-GAN discriminator. For batch norm:
 #   --cfg-options model.discriminator.default_norm_cfg.type=BN
 #
 # Gradient-penalty weight: MMagic 1.2.0's WGANGP reads
