@@ -1,7 +1,8 @@
 # Which alpha-GAN settings to use: the reconstruction weight and the form of
 # the generator's image-adversarial term, at one seed and the training-time
-# budget of configs/compare/fashion_mnist_equal_time.py, evaluated with the
-# same suite at the end of training only.
+# budget of configs/compare/fashion_mnist_equal_time.py, evaluated at the end
+# of training only, with its curve metrics (classifier score, sample-pair
+# MS-SSIM, PRDC, domain FID, reconstructions).
 #
 #   python tools/compare.py configs/compare/alpha_gan_sensitivity.py
 #
@@ -17,7 +18,8 @@ models = [
     for form in ('nonsaturating', 'ratio') for w in (1, 10, 30)
 ]
 seeds = [0]
-# one evaluation, at the end of the budget
+# one evaluation of the curve metrics, at the end of the budget
+final_metrics = []
 budget = dict(_delete_=True, type='seconds', seconds=600,
               eval_every_seconds=600)
 work_dir = 'work_dirs/compare_alpha_gan_sensitivity'
