@@ -114,6 +114,7 @@ PY
   else
     tag=$("$PY" -c "import sys; print(f'cp{sys.version_info[0]}{sys.version_info[1]}')")
     wheel_dir="${MMCV_WHEEL_DIR:-$ROOT/../shared/wheels}"
+    wheel_dir=$(cd "$wheel_dir" 2>/dev/null && pwd || echo "$wheel_dir")
     wheel="$wheel_dir/mmcv-$MMCV_VERSION-$tag-$tag-linux_$(uname -m).whl"
     # OpenMMLab's index for this torch (major.minor) and CUDA or CPU build
     variant=$("$PY" -c 'import torch; c = torch.version.cuda; print("cu" + c.replace(".", "") if c else "cpu")')
