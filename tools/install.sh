@@ -137,9 +137,10 @@ PY
         || log "no usable wheel there; building mmcv from source instead"
     fi
     if ! mmcv_ok; then
-      # A source build needs a C++ compiler and this Python's headers.
+      # A source build needs a C++ compiler (torch's extension builder runs
+      # $CXX, default c++) and this Python's headers.
       cxx="${CXX:-c++}"
-      command -v "$cxx" >/dev/null 2>&1 || command -v g++ >/dev/null 2>&1 || die "building mmcv needs a C++ compiler and none was found (CXX=${CXX:-unset}, no c++ or g++ on PATH). Install one, e.g. 'sudo apt-get install g++' (Debian/Ubuntu) or 'sudo dnf install gcc-c++' (Fedora), then run this script again."
+      command -v "$cxx" >/dev/null 2>&1 || die "building mmcv needs a C++ compiler and '$cxx' is not on PATH. Install one, e.g. 'sudo apt-get install g++' (Debian/Ubuntu) or 'sudo dnf install gcc-c++' (Fedora), or set CXX=/path/to/a/c++/compiler, then run this script again."
       inc=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
       [ -f "$inc/Python.h" ] || die "building mmcv needs Python $PYVER's headers and $inc/Python.h is missing. Install them, e.g. 'sudo apt-get install python$PYVER-dev' (Debian/Ubuntu) or 'sudo dnf install python$PYVER-devel' (Fedora), then run this script again."
       log "building mmcv $MMCV_VERSION from source against torch $TORCH_VERSION with MAX_JOBS=${MAX_JOBS:-2} (about $MMCV_MINUTES min on 2 cores; once: pip caches the wheel)"
