@@ -133,11 +133,19 @@ def test_wheel_ships_configs_and_floor_requirements(dists):
     extras = {r.split(';')[0].strip().split('>')[0].split('=')[0]
               for r in requires if 'extra == "tests"' in r}
     assert 'Requires-Python: >=3.8' in meta
-    # floors only, so that pip keeps an environment's torch and mmcv; the
-    # one upper bound is the one mmagic 1.x asserts at import
-    assert set(runtime) >= {'torch>=1.13', 'torchvision>=0.14',
-                            'mmcv<2.2.0,>=2.0.0', 'mmengine<1.0.0,>=0.10.0'}
-    assert any(r.startswith('mmagic') for r in runtime)
+    # floors, so that pip keeps an environment's torch and mmcv; upper
+    # bounds only where MMagic 1.x asserts them (mmcv, mmengine) and on
+    # MMagic's own major version
+    by_name = {}
+    for r in runtime:
+        name = r.split('<')[0].split('>')[0].split('=')[0].split('!')[0]
+        by_name[name] = set(r[len(name):].split(','))
+    assert by_name['torch'] == {'>=1.13'}
+    assert by_name['torchvision'] == {'>=0.14'}
+    assert by_name['mmcv'] == {'>=2.0.0', '<2.2.0'}
+    for name, upper in (('mmengine', '<1.0.0'), ('mmagic', '<2.0.0')):
+        assert upper in by_name[name] and len(by_name[name]) == 2 and any(
+            s.startswith('>=') for s in by_name[name]), (name, by_name[name])
     assert not any('==' in r for r in runtime), runtime
     assert extras == TEST_ONLY
     assert not any(r.split('>')[0].split('<')[0] in TEST_ONLY for r in runtime)
