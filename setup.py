@@ -100,12 +100,12 @@ setup(
     python_requires='>=3.8',
     # Floors are what the code needs; upper bounds only where a release is
     # known to break: mmagic 1.x asserts mmcv<2.2.0 and mmengine<1.0.0.
-    # torch>=1.13: torch.load(weights_only=True) in alpha_gan_plugin/evaluation.
+    # Why each floor: requirements/README.md ("Floors of setup.py").
     install_requires=[
         'torch>=1.13',
         'torchvision>=0.14',
         'mmcv>=2.0.0,<2.2.0',
-        'mmengine>=0.10.0,<1.0.0',
+        'mmengine>=0.10.4,<1.0.0',
         'mmagic>=1.2.0,<2.0.0',
         'numpy',
         'scipy',
