@@ -2,7 +2,10 @@
 
 Importing this package (directly or through a config's
 ``custom_imports=dict(imports=['alpha_gan_plugin'], allow_failed_imports=False)``)
-registers its models, datasets, hooks and metrics into ``mmagic.registry``.
+registers its models, datasets, hooks and metrics into ``mmagic.registry``,
+and lets configs inherit the installed plugin's configs by package scope
+(``_base_ = 'alpha_gan_plugin::alpha_gan/alpha_gan_fashion_mnist.py'``;
+``alpha_gan_plugin/registry.py``).
 """
 import os
 
@@ -12,6 +15,7 @@ import os
 os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')
 
 from .version import __version__  # noqa: E402
+from . import registry  # noqa: E402,F401  (package scope for _base_ configs)
 from . import compat  # noqa: E402,F401  (must precede model imports)
 from . import datasets  # noqa: E402,F401
 from . import models  # noqa: E402,F401
