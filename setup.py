@@ -121,6 +121,10 @@ setup(
             'torch-fidelity',
             'pytorch-msssim',
             'build',
+            # real photos for the MS-SSIM and image-folder tests
+            'scikit-image',
+            # the authors' PRDC reference (tests compare against it live)
+            'prdc',
         ],
     },
     cmdclass={'build_py': BuildPy, 'develop': Develop},

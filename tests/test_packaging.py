@@ -35,7 +35,8 @@ CONFIGS = sorted(
     osp.relpath(p, osp.join(ROOT, 'configs'))
     for p in glob.glob(osp.join(ROOT, 'configs', '**', '*'), recursive=True)
     if osp.isfile(p) and '__pycache__' not in p)
-TEST_ONLY = {'pytest', 'torch-fidelity', 'pytorch-msssim', 'build'}
+TEST_ONLY = {'pytest', 'torch-fidelity', 'pytorch-msssim', 'build',
+             'scikit-image', 'prdc'}
 
 # Run by the fresh environment's Python, in a folder outside the clone.
 CHECK = r'''
