@@ -99,9 +99,26 @@ def _table(cmp: dict, summaries: List[dict], ref: dict,
     return lines
 
 
+def portable_summaries(summaries: List[dict], work_dir: str) -> List[dict]:
+    """The run summaries with their ``checkpoint`` and ``config`` paths
+    relative to the comparison's work dir, so a report can be committed
+    without the paths of the machine that made it."""
+    out = []
+    for s in summaries:
+        s = dict(s)
+        for key in ('checkpoint', 'config'):
+            if isinstance(s.get(key), str) and osp.isabs(s[key]):
+                s[key] = osp.relpath(s[key], osp.abspath(work_dir))
+        out.append(s)
+    return out
+
+
 def write_report(cmp: dict, summaries: List[dict], ref: dict, command: str,
                  commit: str = 'unknown') -> str:
-    """Write ``report.md`` and ``summary.json``; return the markdown."""
+    """Write ``report.md`` and ``summary.json``; return the markdown.
+
+    ``summary.json`` gives the runs' checkpoint and config paths relative to
+    the work dir (``runs/<model>_seed<seed>/iter_<n>.pth``)."""
     rep = osp.join(cmp['work_dir'], 'report')
     cols = column_keys(summaries)
     lines = [
@@ -125,7 +142,9 @@ def write_report(cmp: dict, summaries: List[dict], ref: dict, command: str,
     text = '\n'.join(lines)
     atomic_write_text(osp.join(rep, 'report.md'), text)
     atomic_write_json(osp.join(rep, 'summary.json'),
-                      dict(runs=summaries, data_reference=ref), indent=1)
+                      dict(runs=portable_summaries(summaries,
+                                                   cmp['work_dir']),
+                           data_reference=ref), indent=1)
     return text
 
 

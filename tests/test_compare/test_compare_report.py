@@ -25,3 +25,14 @@ def test_report_table_mean_and_spread_over_seeds(tmp_path):
     assert rows['DCGAN'] == ['8 (÷2)', '1.000 ± 0.000', '20.000 ± 0.000',
                              'n/a']
     assert rows['data'] == ['', '', '1.500', '']
+
+
+def test_command_inside_the_repository_is_relative():
+    from helpers import ROOT, tool
+    cmd = tool('compare').portable_command(
+        [f'{ROOT}/configs/compare/fashion_mnist.py', '--cfg-options',
+         f'classifier={ROOT}/work_dirs/c.pth', 'budget.iters=5',
+         '--work-dir', '/somewhere/else/wd/'])
+    assert cmd == ('python tools/compare.py configs/compare/fashion_mnist.py '
+                   '--cfg-options classifier=work_dirs/c.pth budget.iters=5 '
+                   '--work-dir <elsewhere>/wd')
