@@ -64,6 +64,22 @@ def git_commit() -> str:
         return 'unknown'
 
 
+def portable_command(args: list) -> str:
+    """The command line for the report, without the machine's absolute
+    paths: a path inside the repository becomes relative to it, any other
+    absolute path ``<elsewhere>/<its last component>``."""
+    root = osp.dirname(TOOLS)
+    out = []
+    for a in args:
+        key, eq, value = a.rpartition('=') if '=' in a else ('', '', a)
+        if osp.isabs(value):
+            rel = osp.relpath(value, root)
+            value = ('<elsewhere>/' + osp.basename(value.rstrip('/'))
+                     if rel.startswith('..') else rel)
+        out.append(key + eq + value)
+    return 'python tools/compare.py ' + ' '.join(out)
+
+
 def main(argv=None):
     args = parse_args(argv)
     ensure_importable()
@@ -85,8 +101,7 @@ def main(argv=None):
         else:
             summaries.append(compare.run_one(cmp, model, seed, run_tool))
     outer.close()
-    command = 'python tools/compare.py ' + ' '.join(
-        argv if argv is not None else sys.argv[1:])
+    command = portable_command(argv if argv is not None else sys.argv[1:])
     print(compare.make_report(cmp, summaries, command, git_commit()))
     return summaries
 

@@ -99,9 +99,81 @@ def _table(cmp: dict, summaries: List[dict], ref: dict,
     return lines
 
 
+def _badness(value, better: str, ref_value):
+    """A number that is smaller for a better value (None: not ranked)."""
+    if value is None:
+        return None
+    if better == 'higher':
+        return -value
+    if better == 'lower':
+        return value
+    return None if ref_value is None else abs(value - ref_value)
+
+
+def separated_pairs(cmp: dict, summaries: List[dict], ref: dict,
+                    cols: List[tuple]) -> List[Tuple[str, List[str]]]:
+    """For every metric, the ordered model pairs (A, B) where every seed of
+    A is better than every seed of B ("A > B"); 'near data' metrics rank by
+    the distance to the data row. Models with fewer than 2 seeds are left
+    out: one seed cannot separate anything."""
+    out = []
+    names = [m['name'] for m in cmp['models']]
+    for key, header, better in cols:
+        per_model = {}
+        for name in names:
+            vals = [_badness(s['final'].get(key), better, ref.get(key))
+                    for s in summaries if s['model'] == name]
+            if len(vals) >= 2 and None not in vals:
+                per_model[name] = vals
+        pairs = [f'{a} > {b}' for a in per_model for b in per_model
+                 if a != b and max(per_model[a]) < min(per_model[b])]
+        out.append((header, pairs))
+    return out
+
+
+def _separation_lines(cmp, summaries, ref, cols) -> List[str]:
+    counts = {}
+    for s in summaries:
+        counts[s['model']] = counts.get(s['model'], 0) + 1
+    if max(counts.values(), default=0) < 2:
+        return []
+    n = min(counts.values())
+    lines = [
+        '## Pairs separated on every seed', '',
+        '"A > B": every seed of A is better than every seed of B on that '
+        'metric (for "≈data" metrics: closer to the data row). With at '
+        f'least {n} seeds each, two models with the same distribution of '
+        f'results are separated by chance with probability at most '
+        f'{2 / math.comb(2 * n, n):.2g} per pair and metric (the exact '
+        'two-sided rank test; over many pairs and metrics a few chance '
+        'separations are expected). Pairs not listed are not decided by '
+        'these seeds.', '',
+        '| metric | separated pairs |', '|---|---|']
+    for header, pairs in separated_pairs(cmp, summaries, ref, cols):
+        lines.append(f'| {header} | {", ".join(pairs) or "none"} |')
+    return lines + ['']
+
+
+def portable_summaries(summaries: List[dict], work_dir: str) -> List[dict]:
+    """The run summaries with their ``checkpoint`` and ``config`` paths
+    relative to the comparison's work dir, so a report can be committed
+    without the paths of the machine that made it."""
+    out = []
+    for s in summaries:
+        s = dict(s)
+        for key in ('checkpoint', 'config'):
+            if isinstance(s.get(key), str) and osp.isabs(s[key]):
+                s[key] = osp.relpath(s[key], osp.abspath(work_dir))
+        out.append(s)
+    return out
+
+
 def write_report(cmp: dict, summaries: List[dict], ref: dict, command: str,
                  commit: str = 'unknown') -> str:
-    """Write ``report.md`` and ``summary.json``; return the markdown."""
+    """Write ``report.md`` and ``summary.json``; return the markdown.
+
+    ``summary.json`` gives the runs' checkpoint and config paths relative to
+    the work dir (``runs/<model>_seed<seed>/iter_<n>.pth``)."""
     rep = osp.join(cmp['work_dir'], 'report')
     cols = column_keys(summaries)
     lines = [
@@ -117,7 +189,8 @@ def write_report(cmp: dict, summaries: List[dict], ref: dict, command: str,
         'training images against the test images)',
         '',
         *_table(cmp, summaries, ref, cols),
-        '', '![metric curves](curves.png)', '', '![samples](samples.png)', '',
+        '', *_separation_lines(cmp, summaries, ref, cols),
+        '![metric curves](curves.png)', '', '![samples](samples.png)', '',
     ]
     if osp.isfile(osp.join(rep, 'reconstructions.png')):
         lines += ['![reconstructions](reconstructions.png)', '']
@@ -125,7 +198,9 @@ def write_report(cmp: dict, summaries: List[dict], ref: dict, command: str,
     text = '\n'.join(lines)
     atomic_write_text(osp.join(rep, 'report.md'), text)
     atomic_write_json(osp.join(rep, 'summary.json'),
-                      dict(runs=summaries, data_reference=ref), indent=1)
+                      dict(runs=portable_summaries(summaries,
+                                                   cmp['work_dir']),
+                           data_reference=ref), indent=1)
     return text
 
 

@@ -25,6 +25,17 @@ def test_compare_end_to_end_resume_and_refusal(tmp_path):
                  'reconstructions.png', 'summary.json'):
         assert osp.getsize(osp.join(rep, name)) > 0, name
     text = open(osp.join(rep, 'report.md')).read()
+    # a report can be committed: no absolute path of this machine in it;
+    # the runs' files are named relative to the work dir
+    summary_text = open(osp.join(rep, 'summary.json')).read()
+    for written in (text, summary_text):
+        assert str(tmp_path) not in written
+    assert f'`python tools/compare.py <elsewhere>/{osp.basename(cfg)} ' \
+        f'--no-progress`' in text
+    for run in json.loads(summary_text)['runs']:
+        for key in ('checkpoint', 'config'):
+            assert not osp.isabs(run[key]), run[key]
+            assert osp.isfile(osp.join(work, run[key])), run[key]
     rows = table_rows(text)
     assert set(rows) == {'alpha-GAN', 'DCGAN', 'data'}
     header = [line for line in text.splitlines()
