@@ -52,7 +52,7 @@ PYTHON="${PYTHON:-python3}"
 PYVER=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) \
   || die "PYTHON=$PYTHON does not run (not installed, or a pyenv shim of a version that is not active); set PYTHON=/path/to/python3.11 or /path/to/python3.10"
 case "$PYVER" in
-  3.11) STACK=py311 TORCH_VERSION=2.1.2 TORCHVISION_VERSION=0.16.2 MMCV_VERSION=2.1.0 MMCV_MINUTES=30 ;;
+  3.11) STACK=py311 TORCH_VERSION=2.1.2 TORCHVISION_VERSION=0.16.2 MMCV_VERSION=2.1.0 MMCV_MINUTES=10-30 ;;
   3.10) STACK=py310 TORCH_VERSION=2.0.1 TORCHVISION_VERSION=0.15.2 MMCV_VERSION=2.0.1 MMCV_MINUTES=7 ;;
   *) die "no tested stack for Python $PYVER ($PYTHON). Tested: Python 3.11 (torch 2.1.2, mmcv 2.1.0) and Python 3.10 (torch 2.0.1, mmcv 2.0.1); set PYTHON=python3.11 or PYTHON=python3.10. An existing MMagic environment of another Python: README, \"Already have MMagic?\"." ;;
 esac
