@@ -261,7 +261,7 @@ def _packed_batch(imgs, **meta):
 def test_fast_real_images_equal_mmagic_preprocessor(channels, pre_kwargs,
                                                     meta):
     from mmagic.models import DataPreprocessor
-    from alpha_gan_plugin.utils import stacked_gt_images
+    from alpha_gan_plugin.utils.preprocessing import stacked_gt_images
     g = torch.Generator().manual_seed(channels)
     imgs = torch.randint(0, 256, (6, channels, 8, 8), generator=g,
                          dtype=torch.uint8)
@@ -277,7 +277,7 @@ def test_fast_real_images_equal_mmagic_preprocessor(channels, pre_kwargs,
 
 def test_fast_real_images_leave_unusual_batches_to_mmagic():
     from mmagic.models import DataPreprocessor
-    from alpha_gan_plugin.utils import stacked_gt_images
+    from alpha_gan_plugin.utils.preprocessing import stacked_gt_images
     pre = DataPreprocessor(mean=[127.5], std=[127.5])
     mixed = [torch.zeros(1, 8, 8, dtype=torch.uint8),
              torch.zeros(1, 8, 9, dtype=torch.uint8)]

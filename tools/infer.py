@@ -262,7 +262,7 @@ def plan_singles(outputs, folder, num):
 def run_sample(args, inferencer, outputs, _):
     import numpy as np
     from alpha_gan_plugin.apis.inferencers import pictures
-    from alpha_gan_plugin.utils import atomic_write, atomic_write_json
+    from alpha_gan_plugin.utils.atomic_files import atomic_write, atomic_write_json
     grid_path = outputs.path('samples.png') if args.grid_size else None
     codes_path = outputs.path('codes.npy')
     json_path = outputs.path('sample.json')
@@ -283,7 +283,7 @@ def run_sample(args, inferencer, outputs, _):
 
 def run_decode(args, inferencer, outputs, _):
     from alpha_gan_plugin.apis.inferencers import pictures
-    from alpha_gan_plugin.utils import atomic_write_json
+    from alpha_gan_plugin.utils.atomic_files import atomic_write_json
     codes = inferencer.check_codes(load_codes(args.codes))
     grid_path = outputs.path('decoded.png') if args.grid_size else None
     json_path = outputs.path('decode.json')
@@ -309,7 +309,7 @@ def _progress(total, desc):
 def run_reconstruct(args, inferencer, outputs, inputs):
     import torch
     from alpha_gan_plugin.apis.inferencers import pictures
-    from alpha_gan_plugin.utils import atomic_write_json, atomic_write_text
+    from alpha_gan_plugin.utils.atomic_files import atomic_write_json, atomic_write_text
     width = len(str(len(inputs) - 1))
     grid_path = outputs.path('data_vs_reconstruction.png') \
         if args.grid_size else None
@@ -381,7 +381,7 @@ def run_reconstruct(args, inferencer, outputs, inputs):
 def run_encode(args, inferencer, outputs, inputs):
     import numpy as np
     import torch
-    from alpha_gan_plugin.utils import atomic_write, atomic_write_json
+    from alpha_gan_plugin.utils.atomic_files import atomic_write, atomic_write_json
     codes_path = outputs.path('codes.npy')
     json_path = outputs.path('encode.json')
     outputs.check()
@@ -419,7 +419,7 @@ def run_encode(args, inferencer, outputs, inputs):
 def run_interpolate(args, inferencer, outputs, _):
     import numpy as np
     from alpha_gan_plugin.apis.inferencers import pictures
-    from alpha_gan_plugin.utils import atomic_write, atomic_write_json
+    from alpha_gan_plugin.utils.atomic_files import atomic_write, atomic_write_json
     if args.inputs:
         a, b = args.inputs
         for p in (a, b):

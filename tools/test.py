@@ -71,7 +71,7 @@ def main(argv=None):
         raise RuntimeError('the test loop produced no metrics; does the '
                            'config define test_evaluator metrics?')
     if args.out and get_rank() == 0:
-        from alpha_gan_plugin.utils import atomic_write_json
+        from alpha_gan_plugin.utils.atomic_files import atomic_write_json
         atomic_write_json(args.out, {
             k: float(v) if hasattr(v, '__float__') else v
             for k, v in metrics.items()})

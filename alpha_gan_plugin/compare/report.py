@@ -7,7 +7,7 @@ import os
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from ..utils import atomic_write_json, atomic_write_text
+from ..utils.atomic_files import atomic_write_json, atomic_write_text
 from .figures import image_panels, model_grids, plot_curves
 from .reference import data_reference
 

@@ -13,7 +13,7 @@ from ..engine.run_records import (METRICS_FILE, append_metrics_record,
                                   last_checkpoint, metrics_record,
                                   read_metrics_records, read_progress,
                                   write_metrics_records)
-from ..utils import atomic_write_json, atomic_write_text
+from ..utils.atomic_files import atomic_write_json, atomic_write_text
 
 #: Metrics that need a model with an encoder; left out for the others.
 ENCODER_ONLY = ('ReconstructionMetrics', )

@@ -301,7 +301,8 @@ def test_channel_order_of_colour_models(tmp_path):
             'resized 20x20->16x16']
         # inside the model (after the preprocessor) red is channel 0 (RGB)
         # or 2 (BGR), at +1 after normalisation
-        from alpha_gan_plugin.utils import real_images_and_samples
+        from alpha_gan_plugin.utils.preprocessing import \
+            real_images_and_samples
         x, _ = real_images_and_samples(inf.model.data_preprocessor,
                                        pseudo_collate([inf.pipeline(
                                            'red', red_path)[0]]))

@@ -91,7 +91,7 @@ class FakeAutoEncoder(nn.Module):
         return x.flatten(1)
 
     def real_images(self, batch):
-        from alpha_gan_plugin.utils import real_images
+        from alpha_gan_plugin.utils.preprocessing import real_images
         return real_images(self.data_preprocessor, batch)
 
     def reconstruct(self, x, sample_model='orig'):

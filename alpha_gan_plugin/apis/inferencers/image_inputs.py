@@ -49,6 +49,11 @@ def _type_name(cfg) -> str:
     return kind.split('.')[-1]
 
 
+class ListedInputs(list):
+    """What :func:`list_inputs` returns: ``(name, item)`` pairs, passed
+    through unchanged when given to it again (one listing per call)."""
+
+
 def list_inputs(inputs) -> List[Tuple[str, Any]]:
     """The images of ``inputs`` as ``(name, item)`` pairs, nothing loaded.
 
@@ -58,15 +63,18 @@ def list_inputs(inputs) -> List[Tuple[str, Any]]:
             is an error later, when it is read), or a list of these.
 
     Returns:
-        list: ``(name, item)``; files are named by their path, in-memory
-        images ``image_<i>``.
+        ListedInputs: ``(name, item)``; files are named by their path,
+        in-memory images ``image_<i>``. Given a ``ListedInputs``, returns
+        it as it is.
 
     Raises:
         FileNotFoundError: A path does not exist.
         ValueError: No image at all (an empty folder or list).
     """
+    if isinstance(inputs, ListedInputs):
+        return inputs
     items = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    out: List[Tuple[str, Any]] = []
+    out: List[Tuple[str, Any]] = ListedInputs()
     for item in items:
         if isinstance(item, (str, os.PathLike)):
             path = os.fspath(item)
@@ -339,6 +347,7 @@ class ImagePipeline:
 
 
 __all__ = [
-    'ImageInput', 'ImageReadError', 'ImagePipeline', 'list_inputs',
+    'ImageInput', 'ImageReadError', 'ImagePipeline', 'ListedInputs',
+    'list_inputs',
     'read_with_pillow', 'pil_to_array', 'in_memory_to_array', 'fit_image'
 ]

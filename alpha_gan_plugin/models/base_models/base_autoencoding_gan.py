@@ -10,7 +10,9 @@ from torch import Tensor
 from mmagic.models.base_models import BaseGAN
 from mmagic.models.utils import set_requires_grad
 from mmagic.registry import MODELS
-from ...utils import real_images, reject_unknown_keys, unwrap
+from ...utils.autoencoder import unwrap
+from ...utils.preprocessing import real_images
+from ...utils.validators import reject_unknown_keys
 from .schedule import resolve_schedule, stop_if_not_finite
 from .shape_probe import probe_network_shapes
 

@@ -6,7 +6,7 @@ import torch
 from mmengine.dist import all_reduce, get_rank, get_world_size
 from torch import Tensor
 
-from ...utils import reject_unknown_keys
+from ...utils.validators import reject_unknown_keys
 
 
 def resolve_schedule(defaults: Dict[str, int], step_keys: Dict[str, str],

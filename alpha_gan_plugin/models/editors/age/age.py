@@ -6,7 +6,7 @@ import torch.nn as nn
 from torch import Tensor
 
 from mmagic.registry import MODELS
-from ....utils import unwrap
+from ....utils.autoencoder import unwrap
 from ...base_models import BaseAutoEncodingGAN
 from ...losses.age_loss import project_to_sphere
 
