@@ -7,9 +7,8 @@ Usage:
 import argparse
 import os.path as osp
 
-from _common import (TEST_HOOKS, add_hooks, add_launcher_args,
-                     apply_common_settings, check_data_roots,
-                     ensure_importable, init_distributed,
+from _common import (add_launcher_args, apply_common_settings,
+                     check_data_roots, ensure_importable, init_distributed,
                      parse_with_cfg_options)
 from mmengine.hooks import Hook
 
@@ -59,7 +58,6 @@ def main(argv=None):
     cfg.load_from = args.checkpoint
     cfg.resume = False
     check_data_roots(cfg)
-    add_hooks(cfg, TEST_HOOKS)
 
     runner = Runner.from_cfg(cfg)
     capture = _MetricCapture()

@@ -8,10 +8,9 @@ import argparse
 import glob
 import os.path as osp
 
-from _common import (TRAIN_HOOKS, add_hooks, add_launcher_args,
-                     apply_common_settings, check_data_roots,
-                     ensure_importable, init_distributed,
-                     parse_with_cfg_options, use_atomic_checkpoints)
+from _common import (add_launcher_args, apply_common_settings,
+                     check_data_roots, ensure_importable, init_distributed,
+                     parse_with_cfg_options)
 
 
 def parse_args(argv=None):
@@ -92,8 +91,8 @@ def main(argv=None):
     if args.amp:
         _enable_amp(cfg)
     check_data_roots(cfg)
-    use_atomic_checkpoints(cfg)
-    add_hooks(cfg, TRAIN_HOOKS)
+    # the hooks are the config's (configs/_base_/runtime.py): this tool adds
+    # none, so MMagic's tools/train.py and a plain Runner behave the same
 
     runner = Runner.from_cfg(cfg)
     try:
