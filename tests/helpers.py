@@ -20,10 +20,13 @@ FM_TEST_CONFIG = os.path.join(ROOT, 'tests', 'configs',
 
 
 def tool(name: str):
-    """The module ``tools/<name>.py`` (e.g. ``tool('train').main(argv)``)."""
-    if TOOLS not in sys.path:
-        sys.path.insert(0, TOOLS)
-    return importlib.import_module(name)
+    """The module ``tools/<name>.py`` (e.g. ``tool('train').main(argv)``,
+    ``tool('benchmarks/benchmark_prdc')``)."""
+    folder, _, module = name.rpartition('/')
+    for path in (TOOLS, os.path.join(TOOLS, folder)):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    return importlib.import_module(module)
 
 # a 16x16, 1-channel alpha-GAN (the ``tiny_model_cfg`` fixture deep-copies it)
 TINY_MODEL = dict(

@@ -126,8 +126,8 @@ def test_cli_entry_point(tmp_path):
 
 
 def test_benchmark_folder_check_prints_each_check(capsys):
-    tool('benchmark_folder_check').main(['--num', '6', '--repeats', '1',
-                                         '--height', '24', '--width', '20'])
+    tool('benchmarks/benchmark_folder_check').main(
+        ['--num', '6', '--repeats', '1', '--height', '24', '--width', '20'])
     out = capsys.readouterr().out
     assert out.startswith('6 files in a temporary folder (24x20 JPEG')
     rows = [line.split('|')[1:-1] for line in out.splitlines()

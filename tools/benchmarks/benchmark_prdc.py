@@ -2,7 +2,7 @@
 
 Usage::
 
-    python tools/benchmark_prdc.py [--n 10000] [--dims 128 2048] \
+    python tools/benchmarks/benchmark_prdc.py [--n 10000] [--dims 128 2048] \
         [--threads 2] [--reference]
 
 Each run is a fresh process (``spawn``) on Gaussian features (seed 0), the

@@ -9,7 +9,7 @@ size of CelebA's aligned images). The files are read from the page cache
 after the first run; a first read from disk adds the disk's time.
 
 Usage:
-    python tools/benchmark_folder_check.py [--num 2000] [--repeats 5]
+    python tools/benchmarks/benchmark_folder_check.py [--num 2000] [--repeats 5]
         [--folder DIR] [--height 218] [--width 178]
 """
 import argparse

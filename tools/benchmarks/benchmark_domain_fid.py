@@ -8,7 +8,7 @@ the times are the metrics' own cost (a model's sampling time excluded).
 
 Usage::
 
-    python tools/benchmark_domain_fid.py \
+    python tools/benchmarks/benchmark_domain_fid.py \
         --classifier work_dirs/classifiers/fashion_mnist_cnn.pth \
         [--real-nums 10000] [--fake-nums 10000] [--inception-images 500] \
         [--k 5] [--threads 2] [--json out.json]
@@ -30,7 +30,7 @@ import time
 
 import torch
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from _common import ensure_importable  # noqa: E402
 
 

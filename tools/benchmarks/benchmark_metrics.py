@@ -2,7 +2,7 @@
 
 Usage::
 
-    python tools/benchmark_metrics.py [--repeats 5] [--threads 2]
+    python tools/benchmarks/benchmark_metrics.py [--repeats 5] [--threads 2]
 
 Prints a Markdown table: median wall time of ours and of the reference, their
 ratio (ours / reference; < 1 is faster) and the largest absolute difference

@@ -6,7 +6,7 @@ iterations, samples the resident memory (RSS) of every rank once a second,
 and prints/writes a JSON summary: RSS of each rank at start (first sample
 after training began) and end, peak, growth, wall time and exit code.
 
-    python tools/soak_dist.py --work-dir work_dirs/soak [--iters 2000]
+    python tools/benchmarks/soak_dist.py --work-dir work_dirs/soak [--iters 2000]
         [--nproc 2] [--val-interval 500] [--tiny] [--out soak.json]
 
 ``--tiny`` shrinks the networks to 16x16 (minutes instead of hours on 2
@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(ROOT, 'configs', 'alpha_gan_fashion_mnist.py')
 TINY = [
     'model.noise_size=8', 'model.generator.output_scale=16',

@@ -5,7 +5,7 @@ trains for ``--iters`` iterations with the model's own ``train_step`` and
 reports, every ``--every`` iterations, the mean L1 / MSE between held-out
 test images and their reconstructions G(E(x)), plus seconds per iteration.
 
-    python tools/benchmark_reconstruction.py configs/alpha_gan_fashion_mnist.py \
+    python tools/benchmarks/benchmark_reconstruction.py configs/alpha_gan_fashion_mnist.py \
         --iters 300 --every 50 --threads 2
 """
 import argparse
@@ -16,7 +16,7 @@ import time
 
 import torch
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from _common import ensure_importable  # noqa: E402
 
 
