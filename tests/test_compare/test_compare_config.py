@@ -3,7 +3,7 @@ import os.path as osp
 
 import pytest
 
-from _tiny_compare import CONFIGS, write_tiny
+from helpers.compare import CONFIGS, write_tiny
 from alpha_gan_plugin import compare
 from helpers import tool
 

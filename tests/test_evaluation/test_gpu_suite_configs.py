@@ -15,8 +15,8 @@ import sys
 
 import pytest
 
-from _support import make_files
-from data_formats import (without_cifar10_checksums, write_cifar10,
+from helpers.evaluation import make_files
+from helpers.data_formats import (without_cifar10_checksums, write_cifar10,
                           write_image_folder)
 from helpers import ROOT, metric_options, narrow_run_options
 

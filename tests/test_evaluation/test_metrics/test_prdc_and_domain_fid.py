@@ -6,7 +6,7 @@ import torch
 
 from helpers import run_ranks
 
-from _support import (FakeAutoEncoder, as_samples, fake_images,
+from helpers.evaluation import (FakeAutoEncoder, as_samples, fake_images,
                       fashion_dataset, loader, make_files)
 from alpha_gan_plugin.evaluation import functional as Fm
 from alpha_gan_plugin.evaluation.functional.prdc import \

@@ -1,7 +1,4 @@
 """FashionMNISTDataset: idx parsing, resizing, MMagic sample format, errors."""
-import gzip
-import os
-import struct
 
 import numpy as np
 import pytest
@@ -9,29 +6,7 @@ import pytest
 from alpha_gan_plugin.datasets import FashionMNISTDataset, read_idx
 from alpha_gan_plugin.datasets.fashion_mnist import resize_images
 from helpers import FASHION_MNIST_ROOT, needs_fashion_mnist
-
-
-def write_idx(path, array, compress=True):
-    header = struct.pack('>HBB', 0, 0x08, array.ndim) + struct.pack(
-        '>' + 'I' * array.ndim, *array.shape)
-    data = header + array.astype(np.uint8).tobytes()
-    opener = gzip.open if compress else open
-    with opener(path, 'wb') as f:
-        f.write(data)
-
-
-def make_root(tmp_path, n=5, split='train', compress=True, sub=''):
-    root = tmp_path / 'fm'
-    folder = root / sub if sub else root
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
-    labels = np.arange(n, dtype=np.uint8) % 10
-    stem = 'train' if split == 'train' else 't10k'
-    ext = '.gz' if compress else ''
-    write_idx(str(folder / f'{stem}-images-idx3-ubyte{ext}'), images, compress)
-    write_idx(str(folder / f'{stem}-labels-idx1-ubyte{ext}'), labels, compress)
-    return str(root), images, labels
+from helpers.data_formats import make_root, write_idx
 
 
 @pytest.mark.parametrize('compress', [True, False])

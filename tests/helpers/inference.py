@@ -1,5 +1,4 @@
 """Tiny trained checkpoints and image files for the inference tests."""
-import argparse
 import gzip
 import os
 import os.path as osp
@@ -8,7 +7,7 @@ import sys
 import numpy as np
 import torch
 
-from helpers import FASHION_MNIST_ROOT, ROOT
+from helpers import FASHION_MNIST_ROOT, ROOT, options_dict  # noqa: F401
 
 TOOLS = osp.join(ROOT, 'tools')
 if TOOLS not in sys.path:
@@ -19,7 +18,7 @@ CONFIGS = dict(
     age=osp.join(ROOT, 'configs', 'age_fashion_mnist.py'),
     dcgan=osp.join(ROOT, 'configs', 'dcgan_fashion_mnist.py'))
 
-# tests/test_tools.py's 16x16 options, minus the networks a model lacks
+# helpers.TINY's 16x16 options, minus the networks a model lacks
 _NOT_IN = dict(
     alpha_gan=(),
     age=('model.discriminator', 'model.code_discriminator'),
@@ -28,16 +27,8 @@ _NOT_IN = dict(
 
 def tiny_options(kind):
     """``--cfg-options`` of a 16x16 tiny run of ``kind`` (a list)."""
-    from test_tools import TINY
+    from helpers import TINY
     return [o for o in TINY if not o.startswith(_NOT_IN[kind])]
-
-
-def options_dict(options):
-    """``--cfg-options`` strings as the dict the inferencer takes."""
-    from mmengine.config import DictAction
-    ns = argparse.Namespace()
-    DictAction(option_strings=[], dest='o')(None, ns, options)
-    return ns.o
 
 
 def train_tiny(kind, work_dir):

@@ -9,15 +9,12 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import (FM_CONFIG, FM_TEST_CONFIG, ROOT, TOOLS,
-                     needs_fashion_mnist, tiny_run_options, tool)
+from helpers import (FM_CONFIG, FM_TEST_CONFIG, ROOT, TINY, TINY_TEST,
+                     TOOLS, needs_fashion_mnist, tool)
 
 train_tool = tool('train')
 test_tool = tool('test')
 
-# 16x16 versions of both, small enough for seconds on a CPU.
-TINY = tiny_run_options(FM_CONFIG)
-TINY_TEST = tiny_run_options(FM_TEST_CONFIG)
 
 
 def weights(path):

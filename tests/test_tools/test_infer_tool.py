@@ -9,18 +9,18 @@ import pytest
 import torch
 from PIL import Image
 
-import infer as infer_tool  # tools/ is on sys.path (infer_support)
+import infer as infer_tool  # tools/ is on sys.path (helpers.inference)
 from alpha_gan_plugin.apis import ImageReadError
 from alpha_gan_plugin.apis.inferencers.pictures import to_uint8
 from helpers import needs_fashion_mnist
-from infer_support import fashion_test_images, read_png, write_pngs
+from helpers.inference import fashion_test_images, read_png, write_pngs
 
 pytestmark = needs_fashion_mnist
 
 
 def run(ckpts, kind, mode, out_dir, *extra):
     cfg, ckpt, _ = ckpts[kind]
-    from infer_support import tiny_options
+    from helpers.inference import tiny_options
     return infer_tool.main([cfg, ckpt, mode, '--out-dir', str(out_dir),
                             '--device', 'cpu', *extra, '--cfg-options',
                             *tiny_options(kind)])

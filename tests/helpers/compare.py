@@ -2,12 +2,9 @@
 the whole metric suite on test-made networks, for the tests of
 alpha_gan_plugin.compare and tools/compare.py."""
 import os.path as osp
-import sys
 
 from helpers import ROOT, options_dict, tiny_run_options
-
-sys.path.insert(0, osp.join(ROOT, 'tests', 'test_evaluation'))
-from _support import make_files  # noqa: E402
+from helpers.evaluation import make_files
 
 CONFIGS = osp.join(ROOT, 'configs')
 

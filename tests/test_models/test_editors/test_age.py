@@ -227,10 +227,8 @@ def test_bad_configs_raise(mutate, match):
 # ---------------------------------------------------------------------------
 # end to end through tools/train.py
 # ---------------------------------------------------------------------------
-AGE_CONFIG = osp.join(ROOT, 'configs', 'age_fashion_mnist.py')
-from helpers import tiny_run_options  # noqa: E402
-
-TINY = tiny_run_options(AGE_CONFIG, iters=2)
+from helpers import AGE_CONFIG  # noqa: E402
+from helpers import AGE_TINY as TINY  # noqa: E402
 
 
 @needs_fashion_mnist

@@ -1,6 +1,7 @@
 """Small data sets in the real on-disk formats of the GPU configs' data
 (import as ``data_formats``): CIFAR-10's python pickles and a CelebA-style
 folder of JPEG and PNG faces."""
+import gzip
 import os
 import pickle
 import struct
@@ -126,3 +127,29 @@ def write_image_folder(root, n, seed=0, subfolders=2):
         cv2.imwrite(path, face_like(rng))
         paths.append(path)
     return sorted(paths)
+
+
+def write_idx(path, array, compress=True):
+    """Write ``array`` as an idx file (gzip-compressed if ``compress``)."""
+    header = struct.pack('>HBB', 0, 0x08, array.ndim) + struct.pack(
+        '>' + 'I' * array.ndim, *array.shape)
+    data = header + array.astype(np.uint8).tobytes()
+    opener = gzip.open if compress else open
+    with opener(path, 'wb') as f:
+        f.write(data)
+
+
+def make_root(tmp_path, n=5, split='train', compress=True, sub=''):
+    """A Fashion-MNIST folder of ``n`` random 28x28 images in idx format
+    (``(root, images, labels)``)."""
+    root = tmp_path / 'fm'
+    folder = root / sub if sub else root
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
+    labels = np.arange(n, dtype=np.uint8) % 10
+    stem = 'train' if split == 'train' else 't10k'
+    ext = '.gz' if compress else ''
+    write_idx(str(folder / f'{stem}-images-idx3-ubyte{ext}'), images, compress)
+    write_idx(str(folder / f'{stem}-labels-idx1-ubyte{ext}'), labels, compress)
+    return str(root), images, labels

@@ -1,4 +1,8 @@
-"""Constants and markers shared by the test modules (import as ``helpers``).
+"""What the test modules share (import as ``helpers``): constants, markers
+and tiny run options here; data files in :mod:`helpers.data_formats`,
+fake models and metric feeding in :mod:`helpers.evaluation`, tiny trained
+checkpoints for inference in :mod:`helpers.inference`, tiny comparison
+configs in :mod:`helpers.compare`.
 
 Kept out of ``conftest.py`` so that test folders with conftests of their own
 do not shadow them.
@@ -9,7 +13,8 @@ import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
 TOOLS = os.path.join(ROOT, 'tools')
 FASHION_MNIST_ROOT = '/usr/share/datasets/fashion-mnist'
 #: The README's main config, and the same with MMagic's MS-SSIM as its only
@@ -248,3 +253,12 @@ def run_ranks(target, *args, world=2, timeout=300):
         rank, result = queue.get()
         results[rank] = result
     return results
+
+
+#: The tiny run options of the README's config (4 iterations, checkpoints
+#: at 2 and 4) and of its MS-SSIM test variant.
+TINY = tiny_run_options(FM_CONFIG)
+TINY_TEST = tiny_run_options(FM_TEST_CONFIG)
+#: AGE on Fashion-MNIST and its tiny run options (2 iterations).
+AGE_CONFIG = os.path.join(ROOT, 'configs', 'age_fashion_mnist.py')
+AGE_TINY = tiny_run_options(AGE_CONFIG, iters=2)

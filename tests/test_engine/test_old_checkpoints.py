@@ -6,14 +6,12 @@ import shutil
 import pytest
 import torch
 
-from helpers import ROOT, needs_fashion_mnist
-from test_age import AGE_CONFIG
-from test_age import TINY as AGE_TINY
-from test_tools import FM_CONFIG, TINY
+from helpers import ROOT, needs_fashion_mnist, tool
+from helpers import AGE_CONFIG, AGE_TINY, FM_CONFIG, TINY
 
-import train as train_tool  # noqa: E402  (tools/ is on sys.path via test_tools)
 
 DATA = osp.join(ROOT, 'tests', 'data', 'pre_refactor')
+train_tool = tool('train')
 ALPHA_OPTS = [o for o in TINY if not o.startswith(('train_cfg.max_iters',
                                                    'train_cfg.val_interval'))]
 ALPHA_OPTS += ['model.encoder.noise_size=4', 'train_cfg.val_interval=100']

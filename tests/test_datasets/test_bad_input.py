@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from data_formats import write_image_folder
+from helpers.data_formats import write_image_folder
 from helpers import (FM_CONFIG, ROOT, narrow_run_options, needs_fashion_mnist,
                      tiny_run_options, tool)
 from mmagic.registry import DATASETS
