@@ -61,7 +61,7 @@ def stacked_gt_images(preprocessor, batch: dict) -> Optional[Tensor]:
     tenth of an alpha-GAN iteration at 32x32 on a CPU, for metadata that
     training does not read. Here the same channel-order parsing, conversion
     and normalisation methods of the preprocessor are applied to the stacked
-    batch, so the values are identical (``tests/test_alpha_gan.py`` checks
+    batch, so the values are identical (``tests/test_models/test_editors/test_alpha_gan.py`` checks
     it). The batch is left unchanged.
 
     Returns:
