@@ -57,6 +57,8 @@ def changed(before, model, name):
     dict(rec_weight=2.0),
     dict(rec_weight=0.5, enc_image_adv_weight=0.7, disc_recon_weight=0.3,
          gen_recon_adv_weight=1.5, image_adv_form='ratio'),
+    # D never scores the reconstructions: their forward is skipped
+    dict(rec_weight=3.0, disc_recon_weight=0.0, gen_recon_adv_weight=0.0),
 ])
 def test_shared_step_gradients_equal_each_networks_own_loss(loss_cfg):
     model = build(update_mode='shared', loss_config=loss_cfg)

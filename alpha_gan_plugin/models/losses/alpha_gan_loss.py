@@ -77,7 +77,8 @@ def discriminator_bce(real_logits: Tensor, *fake_logits: Tensor,
 
     Args:
         real_logits: Logits of the inputs labelled real, shape (N, ...).
-        *fake_logits: Logits of each kind of input labelled fake.
+        *fake_logits: Logits of each kind of input labelled fake (None for
+            a kind of weight 0).
         fake_weights: Weight ``w_k`` of each fake kind (None: all 1).
 
     Returns:
@@ -92,6 +93,8 @@ def discriminator_bce(real_logits: Tensor, *fake_logits: Tensor,
                          f'batches but {len(weights)} fake_weights')
     loss = F.softplus(-real_logits).mean()
     for logits, weight in zip(fake_logits, weights):
+        if weight == 0:  # no term (its logits may be None)
+            continue
         term = F.softplus(logits).mean()
         loss = loss + (term if weight == 1.0 else weight * term)
     return loss
@@ -122,7 +125,8 @@ def image_adversarial_loss(recon_logits: Tensor, sample_logits: Tensor,
     """Generator's image-adversarial term over both generated kinds.
 
     Args:
-        recon_logits: D's logits of reconstructions G(E(x)).
+        recon_logits: D's logits of reconstructions G(E(x)) (None when
+            ``recon_weight`` is 0).
         sample_logits: D's logits of prior samples G(z).
         form: See :func:`adversarial_loss`.
         recon_weight: Weight of the reconstructions' term (the samples'
@@ -131,10 +135,13 @@ def image_adversarial_loss(recon_logits: Tensor, sample_logits: Tensor,
     Returns:
         Tensor: Scalar loss, ``recon_weight * adv(recon) + adv(samples)``.
     """
+    samples = adversarial_loss(sample_logits, form)
+    if recon_weight == 0:  # no term (recon_logits may be None)
+        return samples
     recon = adversarial_loss(recon_logits, form)
     if recon_weight != 1.0:
         recon = recon_weight * recon
-    return recon + adversarial_loss(sample_logits, form)
+    return recon + samples
 
 
 def code_adversarial_loss(posterior_logits: Tensor, form: str) -> Tensor:
@@ -237,6 +244,18 @@ class AlphaGANLoss(PhaseLoss):
         """bool: Whether :meth:`encoder_loss` takes D's logits of the
         reconstructions (``enc_image_adv_weight > 0``)."""
         return self.enc_image_adv_weight > 0
+
+    @property
+    def generator_needs_recon_logits(self) -> bool:
+        """bool: Whether :meth:`generator_loss` uses D's logits of the
+        reconstructions (``gen_recon_adv_weight > 0``)."""
+        return self.gen_recon_adv_weight > 0
+
+    @property
+    def discriminator_needs_recon_logits(self) -> bool:
+        """bool: Whether :meth:`discriminator_loss` uses D's logits of the
+        reconstructions (``disc_recon_weight > 0``)."""
+        return self.disc_recon_weight > 0
 
     def encoder_loss(self, real: Tensor, recon: Tensor, code_logits: Tensor,
                      recon_logits: Optional[Tensor] = None

@@ -108,8 +108,9 @@ class AlphaGAN(BaseAutoEncodingGAN):
         recon = self.generate_with(nets.generator, codes)
         samples = self.generate_with(
             nets.generator, self.noise_fn(num_batches=real.shape[0]))
-        return self.loss.generator_loss(real, recon,
-                                        nets.discriminator(recon),
+        recon_logits = nets.discriminator(recon) \
+            if self.loss.generator_needs_recon_logits else None
+        return self.loss.generator_loss(real, recon, recon_logits,
                                         nets.discriminator(samples))
 
     def discriminator_phase_losses(self, real: Tensor,
@@ -118,13 +119,14 @@ class AlphaGAN(BaseAutoEncodingGAN):
         """Losses of the image discriminator's update on a real batch."""
         nets = nets or self.phase_nets('discriminator')
         with torch.no_grad():
-            recon = self.generate_with(nets.generator,
-                                       self.encode_with(nets.encoder, real))
+            recon = self.generate_with(
+                nets.generator, self.encode_with(nets.encoder, real)) \
+                if self.loss.discriminator_needs_recon_logits else None
             samples = self.generate_with(
                 nets.generator, self.noise_fn(num_batches=real.shape[0]))
         disc = nets.discriminator
-        return self.loss.discriminator_loss(disc(real), disc(recon),
-                                            disc(samples))
+        return self.loss.discriminator_loss(
+            disc(real), None if recon is None else disc(recon), disc(samples))
 
     def code_discriminator_phase_losses(self, real: Tensor,
                                         nets: Optional[PhaseNets] = None
@@ -144,8 +146,9 @@ class AlphaGAN(BaseAutoEncodingGAN):
         (``update_mode='shared'``; all four networks wrapped in ``nets``).
 
         ``E(x)``, ``G(E(x))`` and ``G(z)`` are computed once; D scores the
-        real batch and both generated batches once, C the prior sample and
-        the codes once. Each logit then serves the losses of both players
+        real batch and both generated batches once (the reconstructions
+        only when a term with non-zero weight uses their logits), C the
+        prior sample and the codes once. Each logit then serves the losses of both players
         (D's loss and G's adversarial term; C's loss and E's code term); the
         base class takes each network's gradient from its own loss only.
         Noise is drawn in the order: samples' ``z``, then C's prior sample.
@@ -159,8 +162,13 @@ class AlphaGAN(BaseAutoEncodingGAN):
             nets.generator, self.noise_fn(num_batches=real.shape[0]))
         prior = self.noise_fn(num_batches=real.shape[0]).to(codes.dtype)
         disc, cdisc = nets.discriminator, nets.code_discriminator
-        real_logits, recon_logits, sample_logits = (
-            disc(real), disc(recon), disc(samples))
+        loss = self.loss
+        needs_recon = (loss.encoder_needs_image_logits
+                       or loss.generator_needs_recon_logits
+                       or loss.discriminator_needs_recon_logits)
+        real_logits = disc(real)
+        recon_logits = disc(recon) if needs_recon else None
+        sample_logits = disc(samples)
         code_logits = cdisc(codes)
         return dict(
             encoder=self.loss.encoder_loss(real, recon, code_logits,
