@@ -76,6 +76,41 @@ _points = [
     # widths
     ('shared-g1-D64', {**_shared, 'model.discriminator.base_channels': 64}),
 ]
+# Stage 2: one generator update per iteration loses to two in both modes
+# (stage 1 above), so the remaining factors are tried on the shared step
+# with two generator updates (the shipped schedule).
+_sg2 = {'model.update_mode': 'shared'}
+_points += [
+    ('sg2-lr4e-4EG-1e-4DC', {**_sg2, **_lr(4e-4, 4e-4, 1e-4, 1e-4)}),
+    ('sg2-b09', {**_sg2, **_betas09}),
+    ('sg2-lr4e-4EG-1e-4DC-b09', {**_sg2, **_betas09,
+                                 **_lr(4e-4, 4e-4, 1e-4, 1e-4)}),
+    ('sg2-g3', {**_sg2, 'model.train_schedule.generator': 3}),
+    ('sg2-drec0.5', {**_sg2, 'model.loss_config.disc_recon_weight': 0.5}),
+    ('sg2-drec0-grec0', {**_sg2, 'model.loss_config.disc_recon_weight': 0.0,
+                         'model.loss_config.gen_recon_adv_weight': 0.0}),
+    ('sg2-rec3', {**_sg2, 'model.loss_config.rec_weight': 3.0}),
+    ('sg2-rec30', {**_sg2, 'model.loss_config.rec_weight': 30.0}),
+    ('sg2-code0.1', {**_sg2, 'model.loss_config.code_adv_weight': 0.1}),
+    ('sg2-encadv1', {**_sg2, 'model.loss_config.enc_image_adv_weight': 1.0}),
+    ('sg2-D64', {**_sg2, 'model.discriminator.base_channels': 64}),
+]
+# Stage 3: DCGAN's learning-rate balance (E and G 4x D and C) with Adam
+# betas (0.5, 0.9) on the shared step with two generator updates was the
+# best of stage 2; each remaining factor is tried on top of it.
+_best = {**_sg2, **_betas09, **_lr(4e-4, 4e-4, 1e-4, 1e-4)}
+_points += [
+    ('best-drec0-grec0', {**_best, 'model.loss_config.disc_recon_weight': 0.0,
+                          'model.loss_config.gen_recon_adv_weight': 0.0}),
+    ('best-drec0.5', {**_best, 'model.loss_config.disc_recon_weight': 0.5}),
+    ('best-lrEG8e-4', {**_best, **_lr(8e-4, 8e-4, 1e-4, 1e-4)}),
+    ('best-lrDC5e-5', {**_best, **_lr(4e-4, 4e-4, 5e-5, 5e-5)}),
+    ('best-rec3', {**_best, 'model.loss_config.rec_weight': 3.0}),
+    ('best-rec30', {**_best, 'model.loss_config.rec_weight': 30.0}),
+    ('best-code0.1', {**_best, 'model.loss_config.code_adv_weight': 0.1}),
+    ('best-g3', {**_best, 'model.train_schedule.generator': 3}),
+    ('best-enc16', {**_best, 'model.encoder.base_channels': 16}),
+]
 models = [dict(name='DCGAN', config='../dcgan_fashion_mnist.py')] + [
     dict(name=name, config=_alpha_gan, cfg_options=opts)
     for name, opts in _points
@@ -84,4 +119,9 @@ models = [dict(name='DCGAN', config='../dcgan_fashion_mnist.py')] + [
     dict(name=f'shared-g1-ema{m:g}', config=_alpha_gan, sample_model='ema',
          cfg_options={**_shared, 'model.ema_config': dict(momentum=m)})
     for m in (0.01, 0.003)
+] + [
+    dict(name='sg2-ema0.01', config=_alpha_gan, sample_model='ema',
+         cfg_options={**_sg2, 'model.ema_config': dict(momentum=0.01)}),
+    dict(name='best-ema0.01', config=_alpha_gan, sample_model='ema',
+         cfg_options={**_best, 'model.ema_config': dict(momentum=0.01)}),
 ]
