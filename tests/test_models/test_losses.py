@@ -64,24 +64,24 @@ def test_discriminator_loss_labels_by_hand():
         torch.tensor([0.5])
     expected = (-math.log(sig(2.0)) - math.log(1 - sig(-1.0)) -
                 math.log(1 - sig(0.5)))
-    got = L.discriminator_loss(real, rec, smp).item()
+    got = L.discriminator_bce(real, rec, smp).item()
     assert got == pytest.approx(expected, abs=1e-6)
     # Swapping real and fake must change the value (labels have direction).
-    assert L.discriminator_loss(rec, real, smp).item() != pytest.approx(got)
+    assert L.discriminator_bce(rec, real, smp).item() != pytest.approx(got)
     with pytest.raises(ValueError):
-        L.discriminator_loss(real)
+        L.discriminator_bce(real)
 
 
 def test_code_discriminator_prior_is_real_posterior_is_fake():
     """Pins the label direction the first arXiv version printed swapped."""
     prior, post = torch.tensor([1.5]), torch.tensor([-0.5])
     expected = -math.log(sig(1.5)) - math.log(1 - sig(-0.5))
-    assert L.code_discriminator_loss(prior, post).item() == pytest.approx(
+    assert L.code_discriminator_bce(prior, post).item() == pytest.approx(
         expected, abs=1e-6)
     # A C that scores prior samples high and encoder codes low is good,
     # so its loss is lower than for the swapped assignment.
-    good = L.code_discriminator_loss(torch.tensor([4.0]), torch.tensor([-4.0]))
-    bad = L.code_discriminator_loss(torch.tensor([-4.0]), torch.tensor([4.0]))
+    good = L.code_discriminator_bce(torch.tensor([4.0]), torch.tensor([-4.0]))
+    bad = L.code_discriminator_bce(torch.tensor([-4.0]), torch.tensor([4.0]))
     assert good < 0.05 < 7.9 < bad
 
 
@@ -124,17 +124,64 @@ def test_loss_module_phases_combine_the_pure_functions():
         0.5 * (-a.mean() - b.mean()).item(), rel=1e-5)
     disc = loss.discriminator_loss(a, b, c)
     assert disc['loss_disc'].item() == pytest.approx(
-        L.discriminator_loss(a, b, c).item())
+        L.discriminator_bce(a, b, c).item())
     assert disc['disc_real_prob'].item() == pytest.approx(
         torch.sigmoid(a).mean().item())
     code = loss.code_discriminator_loss(a, b)
     assert code['loss_code_disc'].item() == pytest.approx(
-        L.code_discriminator_loss(a, b).item())
+        L.code_discriminator_bce(a, b).item())
     assert code['code_kl_estimate'].item() == pytest.approx(-b.mean().item())
     assert loss.settings == dict(rec_weight=3.0, image_adv_weight=0.5,
-                                 code_adv_weight=2.0, image_adv_form='ratio',
+                                 code_adv_weight=2.0, gen_recon_adv_weight=1.0,
+                                 disc_recon_weight=1.0, disc_sample_weight=1.0,
+                                 enc_image_adv_weight=0.0,
+                                 image_adv_form='ratio',
                                  code_adv_form='nonsaturating')
     assert not list(loss.parameters()) and not loss.state_dict()
+
+
+def test_stream_weights_scale_their_terms_by_hand():
+    """The weights of D's streams, of G's reconstruction term and of the
+    encoder's image term, against the formulas written out here."""
+    from mmagic.registry import MODELS
+    loss = MODELS.build(dict(type='AlphaGANLoss', image_adv_weight=2.0,
+                             gen_recon_adv_weight=0.25,
+                             disc_recon_weight=0.5, disc_sample_weight=3.0,
+                             enc_image_adv_weight=4.0,
+                             image_adv_form='nonsaturating'))
+    g = torch.Generator().manual_seed(1)
+    real, recon = torch.randn(4, 1, 4, 4, generator=g), torch.randn(
+        4, 1, 4, 4, generator=g)
+    a, b, c, d = (torch.randn(4, 1, generator=g) for _ in range(4))
+
+    def mean(f, t):
+        return sum(f(x) for x in t.flatten().tolist()) / t.numel()
+
+    def neg_log_sig(x):
+        return -math.log(sig(x))
+
+    def neg_log_1m_sig(x):
+        return -math.log(1 - sig(x))
+
+    disc = loss.discriminator_loss(a, b, c)['loss_disc'].item()
+    assert disc == pytest.approx(
+        mean(neg_log_sig, a) + 0.5 * mean(neg_log_1m_sig, b) +
+        3.0 * mean(neg_log_1m_sig, c), rel=1e-5)
+    gen = loss.generator_loss(real, recon, a, b)['loss_gen_img_adv'].item()
+    assert gen == pytest.approx(
+        2.0 * (0.25 * mean(neg_log_sig, a) + mean(neg_log_sig, b)),
+        rel=1e-5)
+    enc = loss.encoder_loss(real, recon, c, d)
+    assert enc['loss_enc_img_adv'].item() == pytest.approx(
+        4.0 * mean(neg_log_sig, d), rel=1e-5)
+    with pytest.raises(ValueError, match='recon_logits'):
+        loss.encoder_loss(real, recon, c)
+    # weight 0 (the default) adds no term and needs no logits
+    plain = MODELS.build(dict(type='AlphaGANLoss'))
+    assert set(plain.encoder_loss(real, recon, c)) == {
+        'loss_enc_rec', 'loss_enc_code_adv'}
+    with pytest.raises(ValueError, match='2 fake batches but 1'):
+        L.discriminator_bce(a, b, c, fake_weights=(1.0, ))
 
 
 @pytest.mark.parametrize('kwargs,match', [

@@ -118,6 +118,32 @@ def test_two_processes_train_in_sync_and_evaluate_like_one(tmp_path):
     assert two == pytest.approx(sum(singles) / 2, abs=1.01e-4)
 
 
+@needs_fashion_mnist
+def test_two_processes_train_the_shared_step_in_sync(tmp_path):
+    """update_mode='shared' under DDP (MMagic's separate wrappers,
+    find_unused_parameters=False): every network changes and the ranks stay
+    identical after every step. (Not compared with one process on the
+    global batch: the DCGAN networks' batch norm normalises each rank's
+    shard by its own statistics, as under MMagic's DCGAN.)"""
+    record = tmp_path / 'sync.jsonl'
+    cfg = write_config(tmp_path, record)
+    work = str(tmp_path / 'run')
+    launch('dist_train.sh', [
+        cfg, '2', '--work-dir', work, '--cfg-options', *TINY_NO_VIS,
+        'train_cfg.val_interval=1000', 'model.update_mode=shared',
+        'model.train_schedule.generator=2'
+    ])
+    lines = [json.loads(x) for x in record.read_text().splitlines()]
+    assert [x['iter'] for x in lines] == [1, 2, 3, 4]
+    nets = ('encoder', 'generator', 'discriminator', 'code_discriminator')
+    for line in lines:
+        r0, r1 = line['ranks']
+        assert r0['params'] == r1['params'], line['iter']
+        assert not set(r0['samples']) & set(r1['samples'])
+    for net in nets:
+        assert len({x['ranks'][0]['params'][net] for x in lines}) == 4, net
+
+
 def _nan_on_rank1_worker(rank, port, queue):
     """Run the encoder phase with a NaN batch on rank 1 only; report what
     each rank raised."""

@@ -200,7 +200,7 @@ def test_code_discriminator_separates_prior_from_shifted_gaussian():
     shift = torch.full((dim,), 1.0)
     for _ in range(300):
         prior, post = torch.randn(128, dim), torch.randn(128, dim) + shift
-        loss = L.code_discriminator_loss(disc(prior), disc(post))
+        loss = L.code_discriminator_bce(disc(prior), disc(post))
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -231,7 +231,7 @@ def test_code_adversarial_term_pulls_codes_to_prior():
     e_opt = torch.optim.Adam([offset], lr=2e-2)
     for _ in range(400):
         codes = torch.randn(128, dim) + offset
-        c_loss = L.code_discriminator_loss(
+        c_loss = L.code_discriminator_bce(
             disc(torch.randn(128, dim)), disc(codes.detach()))
         c_opt.zero_grad()
         c_loss.backward()
@@ -296,7 +296,9 @@ def test_loss_config_builds_the_registered_loss(tiny_model_cfg):
     # every setting in effect is visible where MMagic keeps it
     assert model.loss_config == dict(
         type='AlphaGANLoss', rec_weight=1.0, image_adv_weight=1.0,
-        code_adv_weight=1.0, image_adv_form='nonsaturating',
+        code_adv_weight=1.0, gen_recon_adv_weight=1.0,
+        disc_recon_weight=1.0, disc_sample_weight=1.0,
+        enc_image_adv_weight=0.0, image_adv_form='nonsaturating',
         code_adv_form='ratio')
     # a loss module without alpha-GAN's per-phase methods is refused
     tiny_model_cfg['loss_config'] = dict(type='AGELoss')
@@ -318,9 +320,9 @@ def _count_phase_calls(model):
     for net, method in model.PHASES.items():
         original = getattr(model, method)
 
-        def counted(real, _net=net, _orig=original):
+        def counted(real, nets=None, _net=net, _orig=original):
             calls[_net] += 1
-            return _orig(real)
+            return _orig(real, nets)
 
         setattr(model, method, counted)
     return calls
