@@ -154,3 +154,18 @@ def test_array_inputs_are_checked(tmp_path):
     with pytest.raises(ImageReadError, match='unsupported input type'):
         pipe('image_0', [1, 2, 3])
     assert os.path.isdir(tmp_path)
+
+
+def test_inputs_are_listed_once(tmp_path):
+    """A listing passed back to list_inputs is not listed again (the tool
+    lists once, the inferencer reuses it)."""
+    from alpha_gan_plugin.apis.inferencers.image_inputs import (ListedInputs,
+                                                                list_inputs)
+    (tmp_path / 'b.png').write_bytes(b'x')
+    (tmp_path / 'a.png').write_bytes(b'x')
+    listed = list_inputs(str(tmp_path))
+    assert isinstance(listed, ListedInputs)
+    assert [n for n, _ in listed] == [str(tmp_path / 'a.png'),
+                                      str(tmp_path / 'b.png')]
+    (tmp_path / 'c.png').write_bytes(b'x')
+    assert list_inputs(listed) is listed

@@ -9,12 +9,12 @@ import pytest
 import torch
 from PIL import Image
 
-import infer as infer_tool  # tools/ is on sys.path (helpers.inference)
 from alpha_gan_plugin.apis import ImageReadError
 from alpha_gan_plugin.apis.inferencers.pictures import to_uint8
-from helpers import needs_fashion_mnist
+from helpers import needs_fashion_mnist, tool
 from helpers.inference import fashion_test_images, read_png, write_pngs
 
+infer_tool = tool('infer')
 pytestmark = needs_fashion_mnist
 
 

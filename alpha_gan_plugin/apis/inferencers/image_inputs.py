@@ -50,8 +50,7 @@ def _type_name(cfg) -> str:
 
 
 class ListedInputs(list):
-    """What :func:`list_inputs` returns: ``(name, item)`` pairs, passed
-    through unchanged when given to it again (one listing per call)."""
+    """:func:`list_inputs`' ``(name, item)`` pairs (not listed again)."""
 
 
 def list_inputs(inputs) -> List[Tuple[str, Any]]:
@@ -63,9 +62,8 @@ def list_inputs(inputs) -> List[Tuple[str, Any]]:
             is an error later, when it is read), or a list of these.
 
     Returns:
-        ListedInputs: ``(name, item)``; files are named by their path,
-        in-memory images ``image_<i>``. Given a ``ListedInputs``, returns
-        it as it is.
+        ListedInputs: ``(name, item)``, files named by path, in-memory
+        images ``image_<i>`` (a ListedInputs is returned as it is).
 
     Raises:
         FileNotFoundError: A path does not exist.
@@ -347,7 +345,6 @@ class ImagePipeline:
 
 
 __all__ = [
-    'ImageInput', 'ImageReadError', 'ImagePipeline', 'ListedInputs',
-    'list_inputs',
+    'ImageInput', 'ImageReadError', 'ImagePipeline', 'list_inputs',
     'read_with_pillow', 'pil_to_array', 'in_memory_to_array', 'fit_image'
 ]
