@@ -52,7 +52,10 @@ def write_config(tmp_path, record):
     cfg = tmp_path / 'dist_cfg.py'
     cfg.write_text(
         f'_base_ = [{FM_CONFIG!r}]\n'
-        f'custom_hooks = [dict(type="ParamSyncCheckHook", interval=1, '
+        # the runtime's hooks, without the visualisation hook
+        f'custom_hooks = [h for h in _base_.custom_hooks\n'
+        f'                if h.type != "AutoEncodingVisHook"] + [\n'
+        f'    dict(type="ParamSyncCheckHook", interval=1, '
         f'out_file={str(record)!r})]\n'
         # the run dies within 2 minutes instead of hanging for 30
         f'env_cfg = dict(dist_cfg=dict(timeout=120))\n')
