@@ -122,6 +122,10 @@ _points += [
     ('best2-enc16', {**_best2, 'model.encoder.base_channels': 16}),
     ('best2-code0.1', {**_best2, 'model.loss_config.code_adv_weight': 0.1}),
     ('best2-rec30', {**_best2, 'model.loss_config.rec_weight': 30.0}),
+    # the reconstruction stream kept at a quarter of the samples' weight in
+    # both D's loss and G's adversarial term (every alpha-GAN term present)
+    ('best-rw0.25', {**_best, 'model.loss_config.disc_recon_weight': 0.25,
+                     'model.loss_config.gen_recon_adv_weight': 0.25}),
 ]
 models = [dict(name='DCGAN', config='../dcgan_fashion_mnist.py')] + [
     dict(name=name, config=_alpha_gan, cfg_options=opts)
