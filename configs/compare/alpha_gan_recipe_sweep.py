@@ -113,6 +113,22 @@ _points += [
     ('best-g3', {**_best, 'model.train_schedule.generator': 3}),
     ('best-enc16', {**_best, 'model.encoder.base_channels': 16}),
 ]
+# Stage 4: without the reconstruction stream in D's loss and G's
+# adversarial term (best-drec0-grec0, the best of stage 3), the remaining
+# factors once more, and more seeds of it and of DCGAN.
+_best2 = {**_best, 'model.loss_config.disc_recon_weight': 0.0,
+          'model.loss_config.gen_recon_adv_weight': 0.0}
+_points += [
+    ('best2-lrEG8e-4', {**_best2, **_lr(8e-4, 8e-4, 1e-4, 1e-4)}),
+    ('best2-g3', {**_best2, 'model.train_schedule.generator': 3}),
+    ('best2-enc16', {**_best2, 'model.encoder.base_channels': 16}),
+    ('best2-code0.1', {**_best2, 'model.loss_config.code_adv_weight': 0.1}),
+    ('best2-rec30', {**_best2, 'model.loss_config.rec_weight': 30.0}),
+    # the reconstruction stream kept at a quarter of the samples' weight in
+    # both D's loss and G's adversarial term (every alpha-GAN term present)
+    ('best-rw0.25', {**_best, 'model.loss_config.disc_recon_weight': 0.25,
+                     'model.loss_config.gen_recon_adv_weight': 0.25}),
+]
 models = [dict(name='DCGAN', config='../dcgan_fashion_mnist.py')] + [
     dict(name=name, config=_alpha_gan, cfg_options=opts)
     for name, opts in _points
@@ -126,4 +142,6 @@ models = [dict(name='DCGAN', config='../dcgan_fashion_mnist.py')] + [
          cfg_options={**_sg2, 'model.ema_config': dict(momentum=0.01)}),
     dict(name='best-ema0.01', config=_alpha_gan, sample_model='ema',
          cfg_options={**_best, 'model.ema_config': dict(momentum=0.01)}),
+    dict(name='best2-ema0.01', config=_alpha_gan, sample_model='ema',
+         cfg_options={**_best2, 'model.ema_config': dict(momentum=0.01)}),
 ]
