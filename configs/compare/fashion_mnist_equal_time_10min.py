@@ -42,10 +42,12 @@ models = [
 seeds = [0, 1, 2]
 budget = dict(_delete_=True, type='seconds', seconds=600,
               eval_every_seconds=200)
+suite = {m.type: m for m in _base_.test_evaluator.metrics}
 curve_metrics = [
-    _base_.fm_prdc,
-    _base_.fm_domain_fid,
-    _base_.fm_reconstruction,
+    suite['PRDC'],
+    suite['DomainFID'],
+    suite['ReconstructionMetrics'],
 ]
+del suite  # a local of this file, not a config key
 final_metrics = []
 work_dir = 'work_dirs/compare_fashion_mnist_equal_time_10min'
