@@ -1,6 +1,5 @@
 """The base of the plugin's auto-encoding GANs: networks trained in phases."""
 import inspect
-from contextlib import ExitStack
 from typing import Dict, List, Optional, Union
 
 import torch.nn as nn
@@ -9,12 +8,12 @@ from mmengine.optim import OptimWrapperDict
 from torch import Tensor
 
 from mmagic.models.base_models import BaseGAN
-from mmagic.models.utils import set_requires_grad
 from mmagic.registry import MODELS
 from ...utils.autoencoder import unwrap
 from ...utils.preprocessing import real_images
 from ...utils.validators import reject_unknown_keys
 from .schedule import FiniteLossCheck, resolve_schedule
+from .updates import PhaseNets, run_phase, shared_iteration, update_ema
 from .shape_probe import probe_network_shapes
 
 ModelType = Union[Dict, nn.Module]
@@ -58,16 +57,13 @@ class BaseAutoEncodingGAN(BaseGAN):
       alternating phases that recompute their forward, in ``PHASES`` order.
 
     In either mode a network's gradients never reach another network's
-    parameters or optimizer state, DDP never waits for a frozen network, all
-    updates of an iteration see the same real batch, and the losses are
-    checked for NaN/inf once per iteration with one host synchronisation
-    (one all-reduce with several processes): a non-finite loss on any rank
-    stops every rank, naming the network, rank and iteration. In shared
-    mode with one update per network that check precedes every update, so
-    a non-finite loss leaves the weights untouched; otherwise it runs at the
-    end of the iteration, before the EMA update, the logs and any
-    checkpoint: updates after the non-finite loss have touched the weights
-    in memory, but no checkpoint ever holds them (the run stops).
+    parameters, DDP never waits for a frozen network, all updates of an
+    iteration see the same real batch, and the losses are checked for
+    NaN/inf once per iteration with one host read (one all-reduce across
+    processes; :class:`~.schedule.FiniteLossCheck`): in shared mode with
+    one update per network before any update, otherwise at the end of the
+    iteration, before the EMA update, logs and checkpoints
+    (docs/update_modes.md).
 
     ``generator_steps`` / ``discriminator_steps`` (the keys of MMagic's
     ``BaseGAN``, e.g. inherited from a WGAN-GP config) set the updates per
@@ -257,7 +253,7 @@ class BaseAutoEncodingGAN(BaseGAN):
     # ------------------------------------------------------------------
     # training
     # ------------------------------------------------------------------
-    def phase_nets(self, *trained: str) -> 'PhaseNets':
+    def phase_nets(self, *trained: str) -> PhaseNets:
         """The networks as an update of ``trained`` must call them
         (:class:`PhaseNets`)."""
         return PhaseNets(self, trained)
@@ -335,139 +331,24 @@ class BaseAutoEncodingGAN(BaseGAN):
                                check_each_step=True)
 
     def _run_phase(self, name: str, real: Tensor, wrapper, steps: int,
-                   check: 'FiniteLossCheck',
+                   check: FiniteLossCheck,
                    check_each_step: bool = False) -> Dict[str, Tensor]:
-        """The updates of one network, its losses recorded in ``check``
-        (checked before each update when ``check_each_step``)."""
-        if name not in self.PHASES:
-            raise ValueError(f'unknown network {name!r}; use one of '
-                             f'{tuple(self.PHASES)}')
-        phase_losses = getattr(self, self.PHASES[name])
-        network = getattr(self, name)
-        others = [getattr(self, n) for n in self.PHASES if n != name]
-        nets = self.phase_nets(name)
-        set_requires_grad(others, False)
-        phase_logs: List[Dict[str, Tensor]] = []
-        try:
-            for _ in range(steps):
-                with wrapper.optim_context(network):
-                    losses = phase_losses(real, nets)
-                    loss, logs = self.parse_losses(losses)
-                check.add(name, loss, losses)
-                if check_each_step:
-                    check.raise_if_not_finite()
-                wrapper.update_params(loss)
-                logs.pop('loss', None)
-                phase_logs.append(logs)
-        finally:
-            set_requires_grad(others, True)
-        return self.gather_log_vars(phase_logs)
+        """The updates of one network (:func:`~.updates.run_phase`)."""
+        return run_phase(self, name, real, wrapper, steps, check,
+                         check_each_step)
 
     def _shared_iteration(self, real: Tensor,
                           optim_wrapper: OptimWrapperDict,
-                          check: 'FiniteLossCheck') -> Dict[str, Tensor]:
-        """``update_mode='shared'``: every network's loss from one forward
-        pass (``SHARED_LOSSES``), each network's gradient from its own loss
-        only, the finite check before any update, then one update of each
-        network; extra updates of ``train_schedule`` recompute their
-        forward (alternating phases), in ``PHASES`` order."""
-        names = list(self.PHASES)
-        wrappers = [optim_wrapper[n] for n in names]
-        with ExitStack() as stack:
-            for name, wrapper in zip(names, wrappers):
-                stack.enter_context(wrapper.optim_context(getattr(self, name)))
-            per_net = getattr(self, self.SHARED_LOSSES)(
-                real, self.phase_nets(*names))
-        parsed = {}
-        for name in names:
-            loss, logs = self.parse_losses(per_net[name])
-            check.add(name, loss, per_net[name])
-            logs.pop('loss', None)
-            parsed[name] = (loss, logs)
-        extra = {n: c - 1 for n, c in self.train_schedule.items() if c > 1}
-        if not extra:  # one check for the iteration, before any update
-            check.raise_if_not_finite()
-        for i, (name, wrapper) in enumerate(zip(names, wrappers)):
-            params = [p for p in getattr(self, name).parameters()
-                      if p.requires_grad]
-            wrapper.backward(wrapper.scale_loss(parsed[name][0]),
-                             inputs=params,
-                             retain_graph=i < len(names) - 1)
-        for wrapper in wrappers:
-            if wrapper.should_update():
-                wrapper.step()
-                wrapper.zero_grad()
-        log_vars: Dict[str, Tensor] = {}
-        for name in names:
-            logs = [parsed[name][1]]
-            if name in extra:
-                logs.append(self._run_phase(name, real, optim_wrapper[name],
-                                            extra[name], check))
-            log_vars.update(self.gather_log_vars(logs) if len(logs) > 1
-                            else logs[0])
-        return log_vars
+                          check: FiniteLossCheck) -> Dict[str, Tensor]:
+        """``update_mode='shared'`` (:func:`~.updates.shared_iteration`)."""
+        return shared_iteration(self, real, optim_wrapper, check)
 
     def _update_ema(self, curr_iter: int) -> None:
-        """MMagic's EMA update of the generator, with the EMA's step count
-        kept on the host (:meth:`_ema_host_steps`): mmengine's
-        ``update_parameters`` reads its device-side ``steps`` buffer twice
-        per call, two host synchronisations per iteration on a GPU. Same
-        arithmetic, same ``steps`` buffer in checkpoints."""
-        if not self.with_ema_gen:
-            return
-        gen = unwrap(self.generator)
-        ema = self.generator_ema
-        if curr_iter + 1 < self.ema_start:
-            ema.sync_parameters(gen)
-            return
-        steps = self._ema_host_steps()
-        src = gen.state_dict() if ema.update_buffers else dict(
-            gen.named_parameters())
-        if steps == 0:
-            for key, avg in ema.avg_parameters.items():
-                avg.data.copy_(src[key].data)
-        elif steps % ema.interval == 0:
-            for key, avg in ema.avg_parameters.items():
-                if avg.dtype.is_floating_point:
-                    ema.avg_func(avg.data, src[key].data.to(avg.device),
-                                 ema.steps)
-        if not ema.update_buffers:
-            ema.sync_buffers(gen)
-        ema.steps.add_(1)
-        self._ema_steps = (steps + 1, ema.steps, ema.steps._version)
-
-    def _ema_host_steps(self) -> int:
-        """The EMA's step count, read from its buffer only when something
-        other than :meth:`_update_ema` changed that buffer last (building,
-        loading a checkpoint, moving the model: once per run or resume)."""
-        known = getattr(self, '_ema_steps', None)
-        buf = self.generator_ema.steps
-        if known is not None and known[1] is buf and \
-                known[2] == buf._version:
-            return known[0]
-        return int(buf.item())
+        """The EMA update of the generator (:func:`~.updates.update_ema`)."""
+        update_ema(self, curr_iter)
 
     def train_generator(self, *args, **kwargs):
         """Not used: every network is trained by its phase."""
         raise NotImplementedError(f'{self.DISPLAY_NAME} trains by train_step')
 
     train_discriminator = train_generator
-
-
-class PhaseNets:
-    """The networks of a model as one update calls them.
-
-    Each network is an attribute: the networks being updated through their
-    (distributed) wrappers, so their gradients are synchronised; every other
-    network as the bare module, which the caller has frozen, so no gradient
-    reaches it and DDP never waits for it. ``trained`` names the former.
-    """
-
-    def __init__(self, model: 'BaseAutoEncodingGAN', trained):
-        self.trained = tuple(trained)
-        for name in model.PHASES:
-            net = getattr(model, name)
-            setattr(self, name, net if name in self.trained else unwrap(net))
-
-    def __repr__(self) -> str:
-        return f'PhaseNets(trained={self.trained})'
