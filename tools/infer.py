@@ -27,7 +27,7 @@ import os
 import os.path as osp
 import sys
 
-from _common import ensure_importable
+from _common import ensure_importable, run_cli
 
 MODES = ('sample', 'reconstruct', 'interpolate', 'encode', 'decode')
 #: Modes that write one PNG per image unless told otherwise.
@@ -471,4 +471,4 @@ def run_interpolate(args, inferencer, outputs, _):
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)
