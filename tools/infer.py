@@ -202,8 +202,15 @@ def main(argv=None):
         args.mode)
     # Inputs are listed (not read) first: a missing path or an empty
     # folder fails before the model is loaded.
-    inputs = [name for name, _ in list_inputs(args.inputs)] \
-        if args.mode in ('reconstruct', 'encode') else None
+    inputs = None
+    if args.mode in ('reconstruct', 'encode'):
+        not_images = []
+        inputs = [name for name, _ in list_inputs(args.inputs, not_images)]
+        if not_images:
+            shown = ', '.join(osp.basename(p) for p in not_images[:5])
+            more = ' ...' if len(not_images) > 5 else ''
+            print(f'skipped non-image files: {len(not_images)} ({shown}'
+                  f'{more})', flush=True)
     inferencer = AutoEncodingGANInferencer(
         args.config, args.checkpoint, device=args.device,
         cfg_options=args.cfg_options or None,
