@@ -35,7 +35,10 @@ _gen, _disc, _code = ((128, 32, 256) if image_size == 32 else
 latent_size = 64 if image_size == 32 else 128
 model = dict(
     noise_size=latent_size,
-    data_preprocessor=dict(mean=[127.5] * channels, std=[127.5] * channels),
+    # images are loaded in RGB order (channel_order='rgb' below)
+    data_preprocessor=dict(
+        mean=[127.5] * channels, std=[127.5] * channels,
+        output_channel_order='RGB' if channels == 3 else None),
     generator=dict(output_scale=image_size, out_channels=channels,
                    base_channels=_gen),
     discriminator=dict(input_scale=image_size, in_channels=channels,
