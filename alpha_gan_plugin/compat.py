@@ -2,7 +2,8 @@
 
 Each shim names the upstream bug it works around and is covered by a test in
 ``tests/test_compat.py`` that also pins the upstream failure, so the shim can
-be dropped as soon as upstream is fixed.
+be dropped as soon as upstream is fixed. Every private upstream API the
+plugin touches is listed in ``PRIVATE_APIS.md`` beside this file.
 """
 import torch.nn as nn
 from mmengine.model.weight_init import normal_init, update_init_info

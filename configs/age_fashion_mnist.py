@@ -16,13 +16,17 @@ model = dict(
     # mu = 1000 / (2 M) = 7.8 for M = 64 (see configs/_base_/age_dcgan.py)
     loss_config=dict(latent_rec_weight=1000.0 / (2 * latent_size)))
 
-train_cfg = _base_.fm_train_cfg
-default_hooks = _base_.fm_default_hooks
-custom_hooks = [
+custom_hooks = _base_.custom_hooks + [
     dict(type='AutoEncodingVisHook', interval=500, num_samples=64,
          num_recons=32, nrow=8)
 ]
-# During training: MMagic's MS-SSIM of samples (cheap). tools/test.py: the
-# plugin's full suite (configs/_base_/fashion_mnist_eval.py).
-val_evaluator = _base_.fm_val_evaluator
-test_evaluator = dict(metrics=_base_.fm_autoencoder_metrics)
+# Schedule, validation (MMagic's MS-SSIM of samples, cheap) and the full
+# test suite of tools/test.py: configs/_base_/fashion_mnist_32x32.py.
+
+# Adam 2e-4 (0.5, 0.999) for each network
+adam = dict(type='Adam', lr=2e-4, betas=(0.5, 0.999))
+optim_wrapper = dict(
+    constructor='MultiOptimWrapperConstructor',
+    encoder=dict(optimizer=adam),
+    generator=dict(optimizer=adam))
+del adam, latent_size  # locals of this file, not config keys

@@ -1,17 +1,13 @@
 # alpha-GAN on CIFAR-10 32x32 (GPU-sized). Data and metrics: see
-# configs/_base_/cifar10_eval.py (MMagic's CIFAR10 data set: the python
+# configs/_base_/cifar10_32x32.py (MMagic's CIFAR10 data set: the python
 # pickles in data/cifar10/cifar-10-batches-py; the Inception file of the
 # Inception Score is its inception_path).
 #   python tools/train.py configs/alpha_gan_cifar10.py
 #   python tools/test.py configs/alpha_gan_cifar10.py CKPT   # the full suite
 _base_ = [
     './_base_/alpha_gan_dcgan.py',
-    './_base_/cifar10_eval.py',
+    './_base_/cifar10_32x32.py',
 ]
-
-train_dataloader = _base_.cifar10_train_dataloader
-val_dataloader = _base_.cifar10_test_dataloader
-test_dataloader = _base_.cifar10_test_dataloader
 
 model = dict(
     data_preprocessor=dict(mean=[127.5] * 3, std=[127.5] * 3),
@@ -21,11 +17,22 @@ model = dict(
     loss_config=dict(rec_weight=10.0))
 
 train_cfg = dict(max_iters=100000, val_interval=10000)
-custom_hooks = [dict(type='AutoEncodingVisHook', interval=1000)]
+custom_hooks = _base_.custom_hooks + [
+    dict(type='AutoEncodingVisHook', interval=1000)
+]
 default_hooks = dict(checkpoint=dict(interval=10000, max_keep_ckpts=5))
 
-# During training: sample-pair MS-SSIM of 1,000 samples (cheap).
-# tools/test.py: IS, FID, critic distance, sample-pair MS-SSIM,
-# reconstructions.
-val_evaluator = dict(metrics=_base_.cifar10_val_metrics)
-test_evaluator = dict(metrics=_base_.cifar10_autoencoder_metrics)
+# Metrics (configs/_base_/cifar10_32x32.py): during training sample-pair
+# MS-SSIM of 1,000 samples (cheap); tools/test.py: IS, FID, critic
+# distance, sample-pair MS-SSIM, reconstructions.
+
+# Adam 2e-4 (0.5, 0.999) for each network (optim_wrapper keys = the model's
+# attribute names, as MMagic's MultiOptimWrapperConstructor expects)
+adam = dict(type='Adam', lr=2e-4, betas=(0.5, 0.999))
+optim_wrapper = dict(
+    constructor='MultiOptimWrapperConstructor',
+    encoder=dict(optimizer=adam),
+    generator=dict(optimizer=adam),
+    discriminator=dict(optimizer=adam),
+    code_discriminator=dict(optimizer=adam))
+del adam  # a local of this file, not a config key

@@ -5,9 +5,8 @@ _base_ = [
     './_base_/fashion_mnist_32x32.py',
 ]
 
-latent_size = 64
 model = dict(
-    noise_size=latent_size,
+    noise_size=64,
     data_preprocessor=dict(mean=[127.5], std=[127.5]),
     generator=dict(output_scale=32, out_channels=1, base_channels=128),
     discriminator=dict(input_scale=32, in_channels=1, base_channels=32),
@@ -15,13 +14,20 @@ model = dict(
     code_discriminator=dict(hidden_channels=256, num_layers=3),
     loss_config=dict(rec_weight=10.0))
 
-train_cfg = _base_.fm_train_cfg
-default_hooks = _base_.fm_default_hooks
-custom_hooks = [
+custom_hooks = _base_.custom_hooks + [
     dict(type='AutoEncodingVisHook', interval=500, num_samples=64,
          num_recons=32, nrow=8)
 ]
-# During training: MMagic's MS-SSIM of samples (cheap). tools/test.py: the
-# plugin's full suite (configs/_base_/fashion_mnist_eval.py).
-val_evaluator = _base_.fm_val_evaluator
-test_evaluator = dict(metrics=_base_.fm_autoencoder_metrics)
+# Schedule, validation (MMagic's MS-SSIM of samples, cheap) and the full
+# test suite of tools/test.py: configs/_base_/fashion_mnist_32x32.py.
+
+# Adam 2e-4 (0.5, 0.999) for each network (optim_wrapper keys = the model's
+# attribute names, as MMagic's MultiOptimWrapperConstructor expects)
+adam = dict(type='Adam', lr=2e-4, betas=(0.5, 0.999))
+optim_wrapper = dict(
+    constructor='MultiOptimWrapperConstructor',
+    encoder=dict(optimizer=adam),
+    generator=dict(optimizer=adam),
+    discriminator=dict(optimizer=adam),
+    code_discriminator=dict(optimizer=adam))
+del adam  # a local of this file, not a config key

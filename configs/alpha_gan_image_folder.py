@@ -25,7 +25,7 @@ if image_size not in (32, 64, 128) or channels not in (1, 3):
         f'ALPHA_GAN_CHANNELS={channels}; use a size of 32, 64 or 128 and '
         f'1 (gray) or 3 (RGB) channels')
 
-_base_ = ['./_base_/alpha_gan_dcgan.py']
+_base_ = ['./_base_/alpha_gan_dcgan.py', './_base_/runtime.py']
 
 # network widths per image size: sized to train on a CPU at 32x32
 # (~0.3 s/iteration on 2 cores at batch 32), GPU-sized at 64 and 128
@@ -84,10 +84,18 @@ train_cfg = dict(max_iters=2000, val_interval=500)
 default_hooks = dict(
     logger=dict(interval=50),
     checkpoint=dict(interval=500, max_keep_ckpts=3, save_best=None))
-custom_hooks = [
+custom_hooks = _base_.custom_hooks + [
     dict(type='AutoEncodingVisHook', interval=250, num_samples=64,
          num_recons=32, nrow=8)
 ]
+# Adam 2e-4 (0.5, 0.999) for each network
+_adam = dict(type='Adam', lr=2e-4, betas=(0.5, 0.999))
+optim_wrapper = dict(
+    constructor='MultiOptimWrapperConstructor',
+    encoder=dict(optimizer=_adam),
+    generator=dict(optimizer=_adam),
+    discriminator=dict(optimizer=_adam),
+    code_discriminator=dict(optimizer=_adam))
 # reconstruction error of every held-out image (L1, MSE, PSNR) and the
 # diversity of samples (MS-SSIM between sample pairs; lower is more diverse)
 _metrics = [

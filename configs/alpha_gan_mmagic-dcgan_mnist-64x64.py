@@ -7,6 +7,16 @@
 _base_ = 'mmagic::dcgan/dcgan_Glr4e-4_Dlr1e-4_1xb128-5kiters_mnist-64x64.py'
 custom_imports = dict(imports=['alpha_gan_plugin'], allow_failed_imports=False)
 
+# The plugin's runtime hooks (configs/_base_/runtime.py, which this config
+# cannot list beside MMagic's: both set custom_hooks and default_hooks).
+default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
+custom_hooks = _base_.custom_hooks + [
+    dict(type='ExactResumeHook'),
+    dict(type='PlainCheckpointKeysHook'),
+    dict(type='CheckpointCompatibilityHook'),
+    dict(type='DataShardCheckHook'),
+]
+
 model = dict(
     type='AlphaGAN',
     encoder=dict(

@@ -8,13 +8,6 @@ import sys
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
-#: Hooks of ``alpha_gan_plugin.engine.hooks`` the tools add to every run
-#: (unless the config already lists them).
-TRAIN_HOOKS = ('ExactResumeHook', 'PlainCheckpointKeysHook',
-               'CheckpointCompatibilityHook', 'DataShardCheckHook')
-TEST_HOOKS = ('PlainCheckpointKeysHook', 'CheckpointCompatibilityHook',
-              'DataShardCheckHook')
-
 
 def ensure_importable():
     """Make ``alpha_gan_plugin`` importable when the tools run from a clone
@@ -136,25 +129,6 @@ def check_data_roots(cfg):
                 raise FileNotFoundError(
                     f'{key}={root!r} does not exist; point it at the '
                     f'{split} data (--cfg-options {key}=/path/to/data)')
-
-
-def add_hooks(cfg, names):
-    """Append the hooks named in ``names`` unless the config has them."""
-    hooks = list(cfg.get('custom_hooks') or [])
-    present = {h.get('type') for h in hooks if isinstance(h, dict)}
-    for name in names:
-        if name not in present:
-            hooks.append(dict(type=name))
-    cfg.custom_hooks = hooks
-
-
-def use_atomic_checkpoints(cfg):
-    """Swap mmengine's CheckpointHook for the atomic, NaN-refusing one."""
-    hooks = cfg.setdefault('default_hooks', {})
-    ckpt = hooks.get('checkpoint')
-    if isinstance(ckpt, dict) and ckpt.get('type') in (
-            'CheckpointHook', 'mmengine.CheckpointHook'):
-        ckpt['type'] = 'AtomicCheckpointHook'
 
 
 def init_cpu_distributed(cfg, launcher: str) -> None:

@@ -1,15 +1,24 @@
 """Training throughput of alpha-GAN under MMagic vs. its floors, side by side.
 
-Contenders (each in its own worker process, so peak RSS is its own):
+Contenders (each in its own worker process, so peak RSS is its own), for
+each ``--modes`` entry (``model.update_mode``: ``alternating``, ``shared``):
 
-* ``alpha-GAN, MMagic``: the model of ``--config`` and the OptimWrapperDict
-  its ``optim_wrapper`` builds; one iteration = ``model.train_step``.
-* ``alpha-GAN, pure PyTorch``: the same four networks (built from the same
-  config, same initial weights), batch, schedule, losses and Adam settings,
-  trained by a hand-written loop with plain ``torch.optim.Adam``: the floor.
+* ``alpha-GAN <mode>, MMagic``: the model of ``--config`` and the
+  OptimWrapperDict its ``optim_wrapper`` builds; one iteration =
+  ``model.train_step``.
+* ``alpha-GAN <mode>, pure PyTorch``: the same four networks (built from the
+  same config, same initial weights), batch, schedule, losses and Adam
+  settings, trained by a hand-written loop with plain ``torch.optim.Adam``:
+  that mode's floor. The shared floor computes every loss from one forward
+  pass and takes each network's gradient with ``backward(inputs=...)``.
 * one contender per ``--baseline`` config (default: MMagic's DCGAN with the
   same generator and discriminator, ``configs/dcgan_fashion_mnist.py``),
   again ``model.train_step``.
+
+``--tiny`` shrinks every network to a few channels (16x16 images), so that
+compute is negligible and the table shows the per-iteration overhead of the
+MMagic step over its floor in milliseconds (a proxy for a GPU, where Python
+and synchronisation dominate small models).
 
 All contenders train on the same fixed batch of real images (data loading is
 excluded everywhere) with ``--threads`` intra-op threads. Workers run in
@@ -21,6 +30,7 @@ and of minima: on a shared machine the minimum is the least disturbed). FLOPs pe
 optimizer steps excluded) come from ``torch.utils.flop_counter``.
 
     python tools/benchmark_throughput.py --rounds 7 --iters 5 --threads 2
+    python tools/benchmark_throughput.py --tiny --rounds 7 --iters 20
 """
 import argparse
 import multiprocessing as mp
@@ -54,6 +64,11 @@ def parse_args(argv=None):
     p.add_argument('--cfg-options', nargs='+', default=[],
                    help='key=value overrides applied to every config')
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--modes', nargs='+', default=['alternating', 'shared'],
+                   choices=['alternating', 'shared'],
+                   help='alpha-GAN update modes to time, each with its floor')
+    p.add_argument('--tiny', action='store_true',
+                   help='tiny networks: the per-iteration overhead in ms')
     args = p.parse_args(argv)
     for key in ('rounds', 'iters', 'threads'):
         if getattr(args, key) < 1:
@@ -198,7 +213,55 @@ def _pure_torch_step_fn(cfg, data):
         for net in nets.values():
             for p in net.parameters():
                 p.requires_grad_(True)
-    return step
+
+    def shared_step():
+        x = (imgs - mean) / std
+        n = x.shape[0]
+        codes = E(x)
+        recon = gen(codes)
+        fake = gen(torch.randn(n, nz))
+        prior = torch.randn(n, nz)
+        d_real, d_rec, d_fake = D(x), D(recon), D(fake)
+        c_code = C(codes)
+        rec = w_rec * (x - recon).abs().mean()
+        form = loss_cfg['image_adv_form']
+        losses = dict(
+            encoder=rec + w_code * adv(c_code, loss_cfg['code_adv_form']),
+            generator=rec + w_img * (adv(d_rec, form) + adv(d_fake, form)),
+            discriminator=F.softplus(-d_real).mean() +
+            F.softplus(d_rec).mean() + F.softplus(d_fake).mean(),
+            code_discriminator=F.softplus(-C(prior)).mean() +
+            F.softplus(c_code).mean())
+        for i, (name, loss) in enumerate(losses.items()):
+            opts[name].zero_grad(set_to_none=True)
+            loss.backward(inputs=list(nets[name].parameters()),
+                          retain_graph=i < 3)
+        for opt in opts.values():
+            opt.step()
+        for name, count in sched.items():  # extra updates: alternating
+            for _ in range(count - 1):
+                freeze_all_but(name)
+                extra[name](x, n)
+        for net in nets.values():
+            for p in net.parameters():
+                p.requires_grad_(True)
+
+    def extra_generator(x, n):
+        with torch.no_grad():
+            codes = E(x)
+        recon, fake = gen(codes), gen(torch.randn(n, nz))
+        loss = w_rec * (x - recon).abs().mean() + w_img * (
+            adv(D(recon), loss_cfg['image_adv_form']) +
+            adv(D(fake), loss_cfg['image_adv_form']))
+        update('generator', loss)
+
+    def extra_unsupported(x, n):
+        raise ValueError('the shared floor times extra generator updates '
+                         'only')
+    extra = dict(encoder=extra_unsupported, generator=extra_generator,
+                 discriminator=extra_unsupported,
+                 code_discriminator=extra_unsupported)
+    return shared_step if model.update_mode == 'shared' else step
 
 
 def _rss_mb():
@@ -209,14 +272,35 @@ def _rss_mb():
     return float('nan')
 
 
+#: --tiny: networks of a few channels on 16x16 images (any model of ours).
+TINY_OPTIONS = [
+    'train_dataloader.dataset.image_size=16',
+    'model.generator.output_scale=16', 'model.generator.base_channels=8',
+    'model.discriminator.input_scale=16',
+    'model.discriminator.base_channels=4',
+]
+TINY_ENCODER = ['model.encoder.input_scale=16',
+                'model.encoder.base_channels=4']
+TINY_CODE_DISC = ['model.code_discriminator.hidden_channels=8']
+
+
 def _worker(conn, kind, cfg_path, options, batch_size, threads, seed,
-            warmup):
+            warmup, tiny=False):
     """Build one contender, then time blocks of iterations on request."""
     try:
         _setup(threads, seed)
         import torch
         from torch.utils.flop_counter import FlopCounterMode
         cfg = _load_cfg(cfg_path, options)
+        if tiny:  # shrink the networks this model has
+            extra = list(TINY_OPTIONS)
+            if cfg.model.get('discriminator') is None:
+                extra = [o for o in extra if 'discriminator' not in o]
+            if 'encoder' in cfg.model:
+                extra += TINY_ENCODER
+            if 'code_discriminator' in cfg.model:
+                extra += TINY_CODE_DISC
+            cfg = _load_cfg(cfg_path, list(options) + extra)
         bs = batch_size or cfg.train_dataloader.batch_size
         cfg.train_dataloader.batch_size = bs
         data = _real_batch(cfg, bs)
@@ -255,25 +339,31 @@ def _worker(conn, kind, cfg_path, options, batch_size, threads, seed,
 # ---------------------------------------------------------------------------
 def main(argv=None):
     args = parse_args(argv)
-    contenders = [('alpha-GAN, MMagic train_step', 'mmagic', args.config),
-                  ('alpha-GAN, pure PyTorch loop (floor)', 'torch',
-                   args.config)]
+    contenders = []
+    for mode in args.modes:
+        contenders += [
+            (f'alpha-GAN {mode}, MMagic train_step', 'mmagic', args.config,
+             mode),
+            (f'alpha-GAN {mode}, pure PyTorch loop (floor)', 'torch',
+             args.config, mode)]
     for path in args.baseline:
         stem = osp.splitext(osp.basename(path))[0]
-        contenders.append((f'{stem}, MMagic train_step', 'mmagic', path))
+        contenders.append((f'{stem}, MMagic train_step', 'mmagic', path,
+                           None))
+    base_opts = list(args.cfg_options)
     ctx = mp.get_context('spawn')
     workers = []
-    for name, kind, path in contenders:
+    for name, kind, path, mode in contenders:
+        opts = base_opts + ([f'model.update_mode={mode}'] if mode else [])
         parent, child = ctx.Pipe()
         proc = ctx.Process(
             target=_worker,
-            args=(child, kind, path, args.cfg_options, args.batch_size,
-                  args.threads, args.seed, args.warmup),
+            args=(child, kind, path, opts, args.batch_size,
+                  args.threads, args.seed, args.warmup, args.tiny),
             daemon=True)
         proc.start()
-        workers.append(dict(name=name, conn=parent, proc=proc, times=[]))
-    # build and warm up one after another would be fairer for RSS, but the
-    # workers only allocate their own memory; wait for all to be ready
+        workers.append(dict(name=name, conn=parent, proc=proc, times=[],
+                            mode=mode, kind=kind))
     for w in workers:
         info = w['conn'].recv()
         if not info.get('ok'):
@@ -291,30 +381,43 @@ def main(argv=None):
         w.update(w['conn'].recv())
         w['proc'].join(timeout=60)
 
-    floor = statistics.median(workers[1]['times'])
+    floors = {w['mode']: w for w in workers if w['kind'] == 'torch'}
     print(f"\nbatch {workers[0]['batch']}, {workers[0]['threads']} threads, "
+          f"{'tiny networks, ' if args.tiny else ''}"
           f'{args.rounds} rounds x {args.iters} iterations per contender '
           f'(interleaved, rotating order); statistics over all timed '
-          f'iterations; '
-          f'{os.cpu_count()} CPUs, load avg {os.getloadavg()[0]:.2f}\n')
-    floor_min = min(workers[1]['times'])
-    print('| contender | s/iter median | min | max | median vs floor '
-          '| min vs floor | GFLOP/iter | peak RSS (MB) '
-          '| RSS after build (MB) |')
+          f'iterations; {os.cpu_count()} CPUs, load avg '
+          f'{os.getloadavg()[0]:.2f}\n')
+    ref = floors.get('alternating') or next(iter(floors.values()))
+    print('| contender | ms/iter median | min | max | median vs own floor '
+          '| min vs own floor | median vs alternating floor | GFLOP/iter '
+          '| peak RSS (MB) |')
     print('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+    med = {id(w): statistics.median(w['times']) for w in workers}
     for w in workers:
-        med = statistics.median(w['times'])
-        print(f"| {w['name']} | {med:.3f} | {min(w['times']):.3f} | "
-              f"{max(w['times']):.3f} | {med / floor:.2f}x | "
-              f"{min(w['times']) / floor_min:.2f}x | "
-              f"{w['flops'] / 1e9:.2f} | {w['peak_rss']:.0f} | "
-              f"{w['rss_built']:.0f} |")
-    alpha = workers[0]
-    for w in workers[2:]:
-        t_ratio = statistics.median(alpha['times']) / statistics.median(
-            w['times'])
-        print(f"\nFLOP ratio alpha-GAN / {w['name'].split(',')[0]}: "
-              f"{alpha['flops'] / w['flops']:.2f}; time ratio: {t_ratio:.2f}")
+        own = floors.get(w['mode'])
+        vs_own = f"{med[id(w)] / med[id(own)]:.2f}x" if own else '-'
+        vs_min = f"{min(w['times']) / min(own['times']):.2f}x" if own else '-'
+        print(f"| {w['name']} | {1e3 * med[id(w)]:.1f} | "
+              f"{1e3 * min(w['times']):.1f} | {1e3 * max(w['times']):.1f} | "
+              f"{vs_own} | {vs_min} | {med[id(w)] / med[id(ref)]:.2f}x | "
+              f"{w['flops'] / 1e9:.2f} | {w['peak_rss']:.0f} |")
+    mm = {w['mode']: w for w in workers if w['kind'] == 'mmagic' and
+          w['mode']}
+    print()
+    for mode, w in mm.items():
+        over = med[id(w)] - med[id(floors[mode])]
+        print(f'alpha-GAN {mode}: MMagic step - floor = {1e3 * over:.2f} '
+              f'ms/iter (median)')
+    if {'alternating', 'shared'} <= set(mm):
+        print(f"shared / alternating (MMagic steps, median): "
+              f"{med[id(mm['shared'])] / med[id(mm['alternating'])]:.2f}x")
+    for w in workers:
+        if w['mode'] is None:
+            for mode, a in mm.items():
+                print(f"alpha-GAN {mode} / {w['name'].split(',')[0]}: FLOP "
+                      f"{a['flops'] / w['flops']:.2f}x, time "
+                      f"{med[id(a)] / med[id(w)]:.2f}x")
     return workers
 
 

@@ -7,9 +7,8 @@ Usage:
 import argparse
 import os.path as osp
 
-from _common import (TEST_HOOKS, add_hooks, add_launcher_args,
-                     apply_common_settings, check_checkpoint_file,
-                     check_data_roots,
+from _common import (add_launcher_args, apply_common_settings,
+                     check_checkpoint_file, check_data_roots,
                      ensure_importable, init_distributed, run_cli,
                      parse_with_cfg_options)
 from mmengine.hooks import Hook
@@ -59,7 +58,6 @@ def main(argv=None):
     cfg.load_from = args.checkpoint
     cfg.resume = False
     check_data_roots(cfg)
-    add_hooks(cfg, TEST_HOOKS)
 
     runner = Runner.from_cfg(cfg)
     capture = _MetricCapture()
@@ -71,7 +69,7 @@ def main(argv=None):
         raise RuntimeError('the test loop produced no metrics; does the '
                            'config define test_evaluator metrics?')
     if args.out and get_rank() == 0:
-        from alpha_gan_plugin.utils import atomic_write_json
+        from alpha_gan_plugin.utils.atomic_files import atomic_write_json
         atomic_write_json(args.out, {
             k: float(v) if hasattr(v, '__float__') else v
             for k, v in metrics.items()})

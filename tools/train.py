@@ -8,11 +8,10 @@ import argparse
 import glob
 import os.path as osp
 
-from _common import (TRAIN_HOOKS, add_hooks, add_launcher_args,
-                     apply_common_settings, check_checkpoint_file,
-                     check_data_roots,
-                     ensure_importable, init_distributed, run_cli,
-                     parse_with_cfg_options, use_atomic_checkpoints)
+from _common import (add_launcher_args, apply_common_settings,
+                     check_checkpoint_file, check_data_roots,
+                     ensure_importable, init_distributed,
+                     parse_with_cfg_options, run_cli)
 
 
 def parse_args(argv=None):
@@ -28,8 +27,14 @@ def parse_args(argv=None):
         '--overwrite', action='store_true',
         help='start a fresh run in a work dir that already holds checkpoints '
         '(they are overwritten as the new run saves its own)')
-    parser.add_argument('--amp', action='store_true',
-                        help='mixed precision (needs a GPU)')
+    parser.add_argument(
+        '--amp', action='store_true',
+        help='mixed precision: an AmpOptimWrapper for every network (needs '
+        'a GPU; mmengine refuses AMP without one)')
+    parser.add_argument(
+        '--amp-dtype', choices=('float16', 'bfloat16'), default='float16',
+        help='with --amp: float16 (a dynamic loss scaler per network) or '
+        'bfloat16 (no loss scaling)')
     parser.add_argument(
         '--cfg-options', nargs='+', default={}, metavar='KEY=VALUE',
         help='override config keys, e.g. train_cfg.max_iters=100')
@@ -37,21 +42,25 @@ def parse_args(argv=None):
     return parse_with_cfg_options(parser, argv)
 
 
-def _enable_amp(cfg):
-    import torch
-    if not torch.cuda.is_available():
-        raise ValueError('--amp needs a CUDA GPU: mmengine\'s AmpOptimWrapper '
-                         'does not run on CPU. Drop --amp here.')
+def _enable_amp(cfg, dtype='float16'):
+    """Turn every network's optimizer wrapper into mmengine's
+    ``AmpOptimWrapper``: autocast to ``dtype`` in each update's forward,
+    and for float16 a dynamic loss scaler per network (bfloat16 has
+    float32's exponent range and gets none)."""
+    from mmengine.optim.optimizer import amp_optimizer_wrapper as amp
+    if not (amp.is_cuda_available() or amp.is_npu_available()
+            or amp.is_mlu_available()):
+        raise ValueError('--amp needs a GPU: mmengine\'s AmpOptimWrapper '
+                         'does not run on a CPU. Drop --amp here.')
     optim = cfg.optim_wrapper
-    if 'constructor' in optim and optim.get('constructor') == \
-            'MultiOptimWrapperConstructor':
-        for key, sub in optim.items():
-            if isinstance(sub, dict) and 'optimizer' in sub:
-                sub['type'] = 'AmpOptimWrapper'
-                sub.setdefault('loss_scale', 'dynamic')
-    else:
-        optim['type'] = 'AmpOptimWrapper'
-        optim.setdefault('loss_scale', 'dynamic')
+    subs = [sub for sub in optim.values()
+            if isinstance(sub, dict) and 'optimizer' in sub] if \
+        optim.get('constructor') == 'MultiOptimWrapperConstructor' else [optim]
+    for sub in subs:
+        sub['type'] = 'AmpOptimWrapper'
+        sub['dtype'] = dtype
+        sub.setdefault('loss_scale', 'dynamic' if dtype == 'float16' else
+                       dict(enabled=False))
 
 
 def _has_checkpoints(work_dir):
@@ -89,10 +98,12 @@ def main(argv=None):
             f'run. Continue it with --resume, choose another --work-dir, or '
             f'pass --overwrite to start afresh there.')
     if args.amp:
-        _enable_amp(cfg)
+        _enable_amp(cfg, args.amp_dtype)
+    elif args.amp_dtype != 'float16':
+        raise ValueError('--amp-dtype is a setting of --amp; add --amp')
     check_data_roots(cfg)
-    use_atomic_checkpoints(cfg)
-    add_hooks(cfg, TRAIN_HOOKS)
+    # the hooks are the config's (configs/_base_/runtime.py): this tool adds
+    # none, so MMagic's tools/train.py and a plain Runner behave the same
 
     runner = Runner.from_cfg(cfg)
     try:

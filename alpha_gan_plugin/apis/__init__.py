@@ -13,9 +13,10 @@ from .inferencers import (AutoEncodingGANInferencer, EncodingResult,
                           ImageReadError, InterpolationResult,
                           ReconstructionResult, SeededNormal,
                           interpolate_codes, lerp, slerp)
+from .writers import InferenceWriter, WriterOptions
 
 __all__ = [
     'AutoEncodingGANInferencer', 'EncodingResult', 'InterpolationResult',
     'ReconstructionResult', 'ImageReadError', 'SeededNormal',
-    'interpolate_codes', 'lerp', 'slerp'
+    'interpolate_codes', 'lerp', 'slerp', 'InferenceWriter', 'WriterOptions'
 ]

@@ -77,8 +77,12 @@ def _check_models(entries, here: str, path: str) -> List[dict]:
             raise FileNotFoundError(
                 f'models[{i}] ({name}): config {m["config"]!r} not found '
                 f'(paths are relative to {here})')
+        sample_model = m.get('sample_model', 'orig')
+        if sample_model not in ('orig', 'ema'):
+            raise ValueError(f"models[{i}] ({name}): sample_model must be "
+                             f"'orig' or 'ema', got {sample_model!r}")
         out.append(dict(
-            name=name, config=osp.normpath(mpath),
+            name=name, config=osp.normpath(mpath), sample_model=sample_model,
             iter_scale=_positive_int(m.get('iter_scale', 1),
                                      f'models[{i}] ({name}): iter_scale'),
             cfg_options=dict(m.get('cfg_options', {}))))
@@ -88,7 +92,7 @@ def _check_models(entries, here: str, path: str) -> List[dict]:
 #: The keys each kind of budget takes.
 BUDGET_KEYS = dict(iters=('type', 'iters'),
                    seconds=('type', 'seconds', 'max_iters',
-                            'eval_every_seconds'))
+                            'eval_every_seconds', 'clock'))
 
 
 def _check_budget(budget: dict) -> dict:
@@ -110,6 +114,10 @@ def _check_budget(budget: dict) -> dict:
         if isinstance(s, bool) or not isinstance(s, (int, float)) or s <= 0:
             raise ValueError(f'budget.seconds must be > 0, got {s!r}')
         budget.setdefault('max_iters', 10**6)
+        budget.setdefault('clock', 'wall')
+        if budget['clock'] not in ('wall', 'process'):
+            raise ValueError(f"budget.clock must be 'wall' or 'process', "
+                             f"got {budget['clock']!r}")
         every = budget.get('eval_every_seconds')
         if every is not None and (isinstance(every, bool) or not isinstance(
                 every, (int, float)) or not 0 < every <= s):

@@ -6,7 +6,8 @@ import numpy as np
 
 from ..engine.image_grids import generate, make_grid, reconstruction_grid
 from ..engine.plots import panel_figure
-from ..utils import is_autoencoder, real_images
+from ..utils.autoencoder import is_autoencoder
+from ..utils.preprocessing import real_images
 from .reference import build_in_scope, val_dataset
 
 

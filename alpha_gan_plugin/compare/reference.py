@@ -5,7 +5,7 @@ import json
 import os.path as osp
 import time
 
-from ..utils import atomic_write_json
+from ..utils.atomic_files import atomic_write_json
 from .runs import run_config_path
 
 #: Metrics of generated images that can score test images in their place.

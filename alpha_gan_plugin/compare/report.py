@@ -7,7 +7,7 @@ import os
 import os.path as osp
 from typing import List, Optional, Tuple
 
-from ..utils import atomic_write_json, atomic_write_text
+from ..utils.atomic_files import atomic_write_json, atomic_write_text
 from .figures import image_panels, model_grids, plot_curves
 from .reference import data_reference
 
@@ -61,7 +61,9 @@ def column_keys(summaries: List[dict]) -> List[tuple]:
 def _budget_text(budget: dict) -> str:
     if budget['type'] == 'iters':
         return f'{budget["iters"]} iterations x iter_scale'
-    return (f'{budget["seconds"]} s of training iterations '
+    clock = '' if budget.get('clock', 'wall') == 'wall' else \
+        ' (process CPU seconds, one intra-op thread per run)'
+    return (f'{budget["seconds"]} s of training iterations{clock} '
             f'(cap {budget["max_iters"]} x iter_scale)')
 
 

@@ -13,7 +13,7 @@ from ..engine.run_records import (METRICS_FILE, append_metrics_record,
                                   last_checkpoint, metrics_record,
                                   read_metrics_records, read_progress,
                                   write_metrics_records)
-from ..utils import atomic_write_json, atomic_write_text
+from ..utils.atomic_files import atomic_write_json, atomic_write_text
 
 #: Metrics that need a model with an encoder; left out for the others.
 ENCODER_ONLY = ('ReconstructionMetrics', )
@@ -33,13 +33,19 @@ def run_config_path(cmp: dict, model: dict, seed: int) -> str:
     return osp.join(cmp['work_dir'], 'configs', f'{name}.py')
 
 
-def _metrics_for(metrics: List[dict], model_cfg) -> List[dict]:
+def _metrics_for(metrics: List[dict], model_cfg,
+                 sample_model: str = 'orig') -> List[dict]:
     """The metrics that apply to a model (copies; taken as written, so a
     critic with ``train_dataset=None`` uses the held-out split of the
-    evaluation data)."""
+    evaluation data); with ``sample_model='ema'`` every metric scores the
+    EMA generator."""
     has_encoder = 'encoder' in model_cfg.model
-    return [copy.deepcopy(m) for m in metrics
-            if not (m['type'] in ENCODER_ONLY and not has_encoder)]
+    out = [copy.deepcopy(m) for m in metrics
+           if not (m['type'] in ENCODER_ONLY and not has_encoder)]
+    if sample_model != 'orig':
+        for m in out:
+            m['sample_model'] = sample_model
+    return out
 
 
 def build_run_configs(cmp: dict, model: dict, seed: int) -> Tuple:
@@ -63,19 +69,26 @@ def build_run_configs(cmp: dict, model: dict, seed: int) -> Tuple:
     every = budget.get('eval_every_seconds')
     if every is not None:  # curves by training time, not by iteration
         cfg.train_cfg.val_interval = max_iters + 1
-    hooks += [dict(type='MetricsLogHook'),
-              dict(type='TrainTimeBudgetHook', seconds=seconds,
-                   val_every_seconds=every),
+    budget_hook = dict(type='TrainTimeBudgetHook', seconds=seconds,
+                       val_every_seconds=every)
+    if budget.get('clock', 'wall') != 'wall':  # older run configs unchanged
+        budget_hook['clock'] = budget['clock']
+    hooks += [dict(type='MetricsLogHook'), budget_hook,
               dict(type='TrainProgressHook')]
     cfg.custom_hooks = hooks
     cfg.default_hooks.checkpoint = dict(
         type='CheckpointHook', interval=cmp['eval_interval'] * scale,
         by_epoch=False, max_keep_ckpts=2, save_last=True, save_best=None)
-    curve = _metrics_for(cmp['curve_metrics'], cfg)
+    sample_model = model.get('sample_model', 'orig')
+    if sample_model == 'ema' and not cfg.model.get('ema_config'):
+        raise ValueError(f"models ({model['name']}): sample_model='ema' "
+                         f'needs an EMA generator: add model.ema_config to '
+                         f'its cfg_options')
+    curve = _metrics_for(cmp['curve_metrics'], cfg, sample_model)
     if not curve:
         raise ValueError('curve_metrics is empty: the comparison needs at '
                          'least one metric')
-    final = _metrics_for(cmp['final_metrics'], cfg)
+    final = _metrics_for(cmp['final_metrics'], cfg, sample_model)
     cfg.val_evaluator = dict(type='Evaluator', metrics=curve)
     cfg.test_evaluator = dict(type='Evaluator', metrics=final or curve)
     curve_cfg = copy.deepcopy(cfg)

@@ -8,7 +8,7 @@ from typing import Iterable, List, Union
 
 from mmengine.fileio import LocalBackend, register_backend
 
-from ..utils import atomic_write
+from ..utils.atomic_files import atomic_write
 
 #: Name under which :class:`AtomicLocalBackend` is registered in mmengine's
 #: file backends (``backend_args=dict(backend=ATOMIC_LOCAL)``).

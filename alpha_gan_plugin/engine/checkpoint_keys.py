@@ -11,7 +11,7 @@ from typing import Iterable, List, Optional
 import torch.nn as nn
 from mmengine.model import is_model_wrapper
 
-from ..utils import unwrap
+from ..utils.autoencoder import unwrap
 
 _MODULE = 'module.'
 

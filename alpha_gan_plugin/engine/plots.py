@@ -3,7 +3,7 @@ import contextlib
 import math
 from typing import Iterator, List, Optional, Tuple
 
-from ..utils import atomic_savefig
+from ..utils.atomic_files import atomic_savefig
 
 
 @contextlib.contextmanager

@@ -13,7 +13,8 @@ import os
 import os.path as osp
 from typing import Dict, List, Optional
 
-from ..utils import atomic_write, atomic_write_json, atomic_write_text
+from ..utils.atomic_files import (atomic_write, atomic_write_json,
+                                  atomic_write_text)
 
 LAST_CHECKPOINT = 'last_checkpoint'
 METRICS_FILE = 'metrics.jsonl'

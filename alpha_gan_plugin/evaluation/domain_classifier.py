@@ -6,7 +6,7 @@ import torch
 import torch.nn as nn
 from torch import Tensor
 
-from ..utils import atomic_write
+from ..utils.atomic_files import atomic_write
 from .networks import is_torchscript_file, require_file, resize_bilinear
 
 CLASSIFIER_HOWTO = ('train one with `python tools/train_domain_classifier.py '

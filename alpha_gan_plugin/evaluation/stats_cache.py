@@ -6,7 +6,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from ..utils import atomic_write
+from ..utils.atomic_files import atomic_write
 
 
 def stats_cache_key(**fields) -> str:

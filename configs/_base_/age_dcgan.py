@@ -1,5 +1,6 @@
 # AGE (Ulyanov et al., AAAI 2018) with MMagic's DCGAN generator and the
-# plugin's encoder, on MMagic's GAN runtime; no discriminators (AGE's game is
+# plugin's encoder (the model only; runtime and optimizers as in
+# alpha_gan_dcgan.py); no discriminators (AGE's game is
 # played between encoder and generator). Sizes as configs/_base_/
 # alpha_gan_dcgan.py (64x64, latent 100); leaves set scale, channels, widths.
 #
@@ -9,10 +10,6 @@
 # dimensions by 1000; with ||z - e(g(z))||^2 = 2 - 2 cos per code that is
 # mu = 1000 / (2 M) (see docs/age.md). A leaf that changes the latent size
 # sets latent_rec_weight again.
-_base_ = ['mmagic::_base_/gen_default_runtime.py']
-
-custom_imports = dict(imports=['alpha_gan_plugin'], allow_failed_imports=False)
-
 latent_size = 100
 model = dict(
     type='AGE',
@@ -31,8 +28,4 @@ model = dict(
         divergence_reduction='mean'),
     train_schedule=dict(encoder=1, generator=2))
 
-adam = dict(type='Adam', lr=2e-4, betas=(0.5, 0.999))
-optim_wrapper = dict(
-    constructor='MultiOptimWrapperConstructor',
-    encoder=dict(optimizer=adam),
-    generator=dict(optimizer=adam))
+del latent_size  # a local of this file, not a config key

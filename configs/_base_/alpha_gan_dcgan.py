@@ -1,16 +1,12 @@
 # alpha-GAN with MMagic's DCGAN generator and image discriminator, plus the
-# plugin's encoder and code discriminator, on MMagic's GAN runtime. Leaves set
-# scale, channels and widths (here the 64x64 widths of MMagic's own DCGAN
+# plugin's encoder and code discriminator (the model only, as MMagic's
+# _base_/models/; the runtime comes with the data set bases, the optimizers
+# with the leaves). Leaves set scale, channels and widths (here the 64x64 widths of MMagic's own DCGAN
 # CelebA config, mmagic::dcgan/dcgan_1xb128-300kiters_celeba-cropped-64.py:
 # generator base 1024, discriminator base 128).
-_base_ = ['mmagic::_base_/gen_default_runtime.py']
-
-custom_imports = dict(imports=['alpha_gan_plugin'], allow_failed_imports=False)
-
-latent_size = 100
 model = dict(
     type='AlphaGAN',
-    noise_size=latent_size,
+    noise_size=100,
     data_preprocessor=dict(type='DataPreprocessor'),
     generator=dict(type='DCGANGenerator', output_scale=64, base_channels=1024),
     discriminator=dict(
@@ -34,11 +30,3 @@ model = dict(
         code_adv_form='ratio'),
     train_schedule=dict(
         encoder=1, generator=2, discriminator=1, code_discriminator=1))
-
-adam = dict(type='Adam', lr=2e-4, betas=(0.5, 0.999))
-optim_wrapper = dict(
-    constructor='MultiOptimWrapperConstructor',
-    encoder=dict(optimizer=adam),
-    generator=dict(optimizer=adam),
-    discriminator=dict(optimizer=adam),
-    code_discriminator=dict(optimizer=adam))

@@ -8,8 +8,11 @@
 # Needs the domain classifier of the ClassifierScore metric (made once):
 #   python tools/train_domain_classifier.py \
 #       --out work_dirs/classifiers/fashion_mnist_cnn.pth
-# Paths of model configs are relative to this file.
-_base_ = '../_base_/fashion_mnist_eval.py'
+# Paths of model configs are relative to this file. The metrics are those of
+# the model configs' test suite (configs/_base_/fashion_mnist_32x32.py),
+# picked by type; load_compare_config reads only the keys set here.
+_base_ = '../_base_/fashion_mnist_32x32.py'
+suite = {m.type: m for m in _base_.test_evaluator.metrics}
 
 models = [
     dict(name='alpha-GAN', config='../alpha_gan_fashion_mnist.py'),
@@ -28,23 +31,23 @@ budget = dict(type='iters', iters=2000)
 seeds = [0]
 eval_interval = 500  # budget iterations between curve evaluations
 
-# The metric suite of configs/_base_/fashion_mnist_eval.py, split in two.
+# The metric suite of configs/_base_/fashion_mnist_32x32.py, split in two.
 # Evaluated every eval_interval iterations (the curves) and at the end.
 # ReconstructionMetrics runs only for models with an encoder; the
 # WassersteinCriticDistance uses the held-out split of the test images, as
 # in the base (train_dataset=None: 5,000 train the critic, 5,000 score it).
 curve_metrics = [
-    _base_.fm_classifier_score,
-    _base_.fm_sample_pair_ms_ssim,
-    _base_.fm_prdc,
-    _base_.fm_domain_fid,
-    _base_.fm_reconstruction,
-    _base_.fm_critic_distance,
+    suite['ClassifierScore'],
+    suite['SamplePairMSSSIM'],
+    suite['PRDC'],
+    suite['DomainFID'],
+    suite['ReconstructionMetrics'],
+    suite['WassersteinCriticDistance'],
 ]
 # Evaluated once, on the final checkpoint, with tools/test.py (Inception
 # features are slow on a CPU: ~6 images/s on 2 cores). 'fid_helper' stands
 # for alpha_gan_plugin.evaluation.fid_helper_inception_path().
-final_metrics = [_base_.fm_fid]
+final_metrics = [suite['LocalFID']]
 
 # Reference values of the test data itself (rows "data" of the table).
 data_reference = dict(num_images=2000)
@@ -53,3 +56,5 @@ grids = dict(num_samples=64, num_recons=32, nrow=8, seed=0)
 # Overrides applied to every model config (MMagic --cfg-options syntax).
 cfg_options = {}
 work_dir = 'work_dirs/compare_fashion_mnist'
+
+del suite  # a local of this file, not a config key

@@ -20,12 +20,8 @@ eval_interval = 500
 # The curves get the metrics that take a few minutes on 2 CPU cores; the
 # independent critic (~3 min alone) and Inception FID (~6 images/s) run
 # once, on the final checkpoint.
-curve_metrics = [
-    _base_.fm_classifier_score,
-    _base_.fm_sample_pair_ms_ssim,
-    _base_.fm_prdc,
-    _base_.fm_domain_fid,
-    _base_.fm_reconstruction,
-]
-final_metrics = [_base_.fm_critic_distance, _base_.fm_fid]
+# (_base_.curve_metrics: classifier score, sample-pair MS-SSIM, PRDC,
+# domain FID, reconstructions, critic distance; _base_.final_metrics: FID)
+curve_metrics = _base_.curve_metrics[:5]
+final_metrics = [_base_.curve_metrics[5], _base_.final_metrics[0]]
 work_dir = 'work_dirs/compare_fashion_mnist_equal_time'

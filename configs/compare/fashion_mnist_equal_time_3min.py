@@ -12,5 +12,5 @@ _base_ = './fashion_mnist_equal_time.py'
 
 budget = dict(_delete_=True, type='seconds', seconds=180,
               eval_every_seconds=60)
-final_metrics = [_base_.fm_critic_distance]
+final_metrics = _base_.final_metrics[:1]  # the critic distance
 work_dir = 'work_dirs/compare_fashion_mnist_equal_time_3min'

@@ -203,3 +203,18 @@ def test_folder_skips_and_lists_non_image_files(tmp_path):
     (only_text / 'x.txt').write_text('x')
     with pytest.raises(ValueError, match='no image files .1 other'):
         list_inputs(str(only_text))
+
+
+def test_inputs_are_listed_once(tmp_path):
+    """A listing passed back to list_inputs is not listed again (the tool
+    lists once, the inferencer reuses it)."""
+    from alpha_gan_plugin.apis.inferencers.image_inputs import (ListedInputs,
+                                                                list_inputs)
+    (tmp_path / 'b.png').write_bytes(b'x')
+    (tmp_path / 'a.png').write_bytes(b'x')
+    listed = list_inputs(str(tmp_path))
+    assert isinstance(listed, ListedInputs)
+    assert [n for n, _ in listed] == [str(tmp_path / 'a.png'),
+                                      str(tmp_path / 'b.png')]
+    (tmp_path / 'c.png').write_bytes(b'x')
+    assert list_inputs(listed) is listed

@@ -9,7 +9,7 @@ from alpha_gan_plugin.apis import AutoEncodingGANInferencer, ImageReadError
 from alpha_gan_plugin.evaluation import functional as Fm
 from alpha_gan_plugin.evaluation.metrics import ReconstructionMetrics
 from helpers import FASHION_MNIST_ROOT, needs_fashion_mnist
-from infer_support import (fashion_test_images, options_dict, save_untrained,
+from helpers.inference import (fashion_test_images, options_dict, save_untrained,
                            tiny_options, write_pngs)
 
 pytestmark = needs_fashion_mnist
@@ -238,7 +238,7 @@ def test_stochastic_encoder_noise_is_seeded(tmp_path, fm_files):
     opts = options_dict(tiny_options('alpha_gan') +
                         ['model.encoder.noise_size=4'])
     ckpt = save_untrained('alpha_gan', str(tmp_path / 'stoch.pth'), opts)
-    from infer_support import CONFIGS
+    from helpers.inference import CONFIGS
     inf = AutoEncodingGANInferencer(CONFIGS['alpha_gan'], ckpt, device='cpu',
                                     cfg_options=opts)
     assert inf.encoder_noise_size == 4
@@ -265,7 +265,7 @@ def test_channel_order_of_colour_models(tmp_path):
     the model (RGB data set, BGR LoadImageFromFile, preprocessor output
     order), and gray files are replicated."""
     from PIL import Image
-    from infer_support import CONFIGS
+    from helpers.inference import CONFIGS
     red = np.zeros((16, 16, 3), np.uint8)
     red[..., 0] = 255
     red_path = str(tmp_path / 'red.png')
@@ -302,7 +302,8 @@ def test_channel_order_of_colour_models(tmp_path):
             'resized 20x20->16x16']
         # inside the model (after the preprocessor) red is channel 0 (RGB)
         # or 2 (BGR), at +1 after normalisation
-        from alpha_gan_plugin.utils import real_images_and_samples
+        from alpha_gan_plugin.utils.preprocessing import \
+            real_images_and_samples
         x, _ = real_images_and_samples(inf.model.data_preprocessor,
                                        pseudo_collate([inf.pipeline(
                                            'red', red_path)[0]]))

@@ -3,7 +3,7 @@ import os.path as osp
 
 import pytest
 
-from _tiny_compare import CONFIGS, write_tiny
+from helpers.compare import CONFIGS, write_tiny
 from alpha_gan_plugin import compare
 from helpers import tool
 
@@ -94,7 +94,8 @@ def test_equal_time_comparison_configs(tmp_path, name, models, seeds, every):
     assert [m['name'] for m in cmp['models']] == models
     assert cmp['seeds'] == seeds
     assert cmp['budget'] == dict(type='seconds', seconds=600,
-                                 eval_every_seconds=every, max_iters=10**6)
+                                 eval_every_seconds=every, max_iters=10**6,
+                                 clock='wall')
     for model in cmp['models']:
         cfg, _, _ = compare.build_run_configs(cmp, model, 0)
         budget = [h for h in cfg.custom_hooks

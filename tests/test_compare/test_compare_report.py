@@ -1,5 +1,5 @@
 """The comparison report's table: mean and sample std over seeds."""
-from _tiny_compare import table_rows, write_tiny
+from helpers.compare import table_rows, write_tiny
 from alpha_gan_plugin import compare
 
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 import torch
 
-from _tiny_compare import table_rows, write_tiny
+from helpers.compare import table_rows, write_tiny
 from alpha_gan_plugin import compare
 from alpha_gan_plugin.engine.run_records import read_progress
 from helpers import needs_fashion_mnist, tool

@@ -11,7 +11,7 @@ import torch
 from alpha_gan_plugin.engine import AutoEncodingVisHook, make_grid
 from alpha_gan_plugin.datasets import FashionMNISTDataset
 from mmagic.registry import MODELS, VISUALIZERS
-from test_fashion_mnist import make_root
+from helpers.data_formats import make_root
 
 
 def test_make_grid_layout_and_values():

@@ -51,7 +51,15 @@ def load(path):
 
 
 @needs_fashion_mnist
-def test_sigkill_and_resume_is_bit_identical(tmp_path, one_thread):
+@pytest.mark.parametrize('mode_opts', [
+    [],
+    # the shared step, with an EMA generator (its step count is kept on the
+    # host and must be re-read from the checkpoint)
+    ['model.update_mode=shared', 'model.ema_config.momentum=0.01'],
+], ids=['alternating', 'shared-ema'])
+def test_sigkill_and_resume_is_bit_identical(tmp_path, one_thread,
+                                             mode_opts):
+    OPTS = [*globals()['OPTS'], *mode_opts]
     ref = str(tmp_path / 'ref')
     train_tool.main([FM_CONFIG, '--work-dir', ref, '--cfg-options', *OPTS])
 
@@ -91,6 +99,8 @@ def test_sigkill_and_resume_is_bit_identical(tmp_path, one_thread):
     for net in nets:
         assert any(k.startswith(net + '.') for k in a['state_dict'])
     assert_identical(a['state_dict'], b['state_dict'], 'state_dict')
+    if mode_opts:
+        assert any(k.startswith('generator_ema.') for k in a['state_dict'])
     assert set(a['optimizer']) >= set(nets)
     assert_identical(a['optimizer'], b['optimizer'], 'optimizer')
     assert_identical(a['meta']['exact_resume']['rng'],

@@ -81,3 +81,23 @@ def test_validation_every_training_seconds(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match='val_every_seconds must be'):
         from alpha_gan_plugin.engine import TrainTimeBudgetHook
         TrainTimeBudgetHook(seconds=5, val_every_seconds=-1)
+
+
+def test_process_clock_counts_cpu_seconds_and_refuses_a_wall_checkpoint(
+        monkeypatch):
+    from alpha_gan_plugin.engine.hooks import train_time_budget_hook as mod
+    monkeypatch.setattr(mod.time, 'process_time', _FakeClock())
+    monkeypatch.setattr(mod.time, 'perf_counter',
+                        lambda: pytest.fail('the wall clock was read'))
+    hook = mod.TrainTimeBudgetHook(seconds=5, clock='process')
+    hook.before_train_iter(None, 0)
+    assert hook._start == 0.0 and hook._now() == 1.0  # the CPU clock
+    ckpt = {}
+    hook.before_save_checkpoint(None, ckpt)
+    assert ckpt['meta']['train_seconds_clock'] == 'process'
+    wall = mod.TrainTimeBudgetHook(seconds=5)
+    with pytest.raises(ValueError, match="counted process seconds.*"
+                       "clock='process'"):
+        wall.after_load_checkpoint(None, ckpt)
+    with pytest.raises(ValueError, match="clock='gpu'"):
+        mod.TrainTimeBudgetHook(clock='gpu')

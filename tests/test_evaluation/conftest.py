@@ -1,13 +1,8 @@
-import os
-import sys
-
 import numpy as np
 import pytest
 import torch
 
-# _support (shared by this folder and its sub-folders) is imported by name
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _support import make_files  # noqa: E402
+from helpers.evaluation import make_files
 
 
 @pytest.fixture(scope='session')

@@ -15,8 +15,8 @@ import sys
 
 import pytest
 
-from _support import make_files
-from data_formats import (without_cifar10_checksums, write_cifar10,
+from helpers.evaluation import make_files
+from helpers.data_formats import (without_cifar10_checksums, write_cifar10,
                           write_image_folder)
 from helpers import ROOT, metric_options, narrow_run_options
 
@@ -158,7 +158,10 @@ def test_gpu_config_suite_sample_counts(config, dataset, encoder):
     if dataset == 'cifar10':
         inception = test['LocalInceptionScore']
         assert (inception['fake_nums'], inception['splits']) == (50000, 10)
-        assert inception['inception_path'] == cfg.inception_path
+        assert inception['inception_path'] == \
+            'data/inception/inception-2015-12-05.pt'
+        # the Inception Score is first: its file is the one to set
+        assert cfg.test_evaluator.metrics[0].type == 'LocalInceptionScore'
         # the metrics read the test split, training the training split
         assert cfg.test_dataloader.dataset.test_mode is True
         assert cfg.train_dataloader.dataset.test_mode is False

@@ -6,7 +6,7 @@ import torch
 
 from helpers import run_ranks
 
-from _support import (FakeAutoEncoder, as_samples, fake_images,
+from helpers.evaluation import (FakeAutoEncoder, as_samples, fake_images,
                       fashion_dataset, loader, make_files)
 
 FAKE_NUMS = 11  # odd on purpose: ranks get ceil(11 / 2) = 6, one is dropped

@@ -5,7 +5,7 @@ import os
 import pytest
 import torch
 
-from _support import fake_images
+from helpers.evaluation import fake_images
 from alpha_gan_plugin.evaluation.metrics import (ClassifierScore, LocalFID,
                                                  LocalInceptionScore)
 from alpha_gan_plugin.evaluation.networks import (InceptionClassifier,

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from _support import make_files
+from helpers.evaluation import make_files
 from helpers import (ROOT, metric_options, needs_fashion_mnist,
                      tiny_run_options)
 

@@ -97,6 +97,10 @@ def _type_name(cfg) -> str:
     return kind.split('.')[-1]
 
 
+class ListedInputs(list):
+    """:func:`list_inputs`' ``(name, item)`` pairs (not listed again)."""
+
+
 def list_inputs(inputs, skipped: List[str] = None
                 ) -> List[Tuple[str, Any]]:
     """The images of ``inputs`` as ``(name, item)`` pairs, nothing loaded.
@@ -110,15 +114,17 @@ def list_inputs(inputs, skipped: List[str] = None
             are appended to it (they are never inputs).
 
     Returns:
-        list: ``(name, item)``; files are named by their path, in-memory
-        images ``image_<i>``.
+        ListedInputs: ``(name, item)``, files named by path, in-memory
+        images ``image_<i>`` (a ListedInputs is returned as it is).
 
     Raises:
         FileNotFoundError: A path does not exist.
         ValueError: No image at all (an empty folder or list).
     """
+    if isinstance(inputs, ListedInputs):
+        return inputs
     items = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
-    out: List[Tuple[str, Any]] = []
+    out: List[Tuple[str, Any]] = ListedInputs()
     for item in items:
         if isinstance(item, (str, os.PathLike)):
             path = os.fspath(item)

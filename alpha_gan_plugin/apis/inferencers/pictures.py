@@ -11,7 +11,7 @@ import torch
 from torch import Tensor
 
 from ...engine.image_grids import make_grid
-from ...utils import atomic_write
+from ...utils.atomic_files import atomic_write
 
 
 def grid(images: Tensor, nrow: int, zoom: int = 1) -> np.ndarray:

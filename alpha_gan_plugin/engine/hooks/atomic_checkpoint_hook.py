@@ -9,7 +9,7 @@ from mmengine.fileio import LocalBackend, get_file_backend
 from mmengine.hooks import CheckpointHook
 
 from mmagic.registry import HOOKS
-from ...utils import unwrap
+from ...utils.autoencoder import unwrap
 from ..atomic_local_backend import ATOMIC_LOCAL
 from ..run_records import last_checkpoint, write_last_checkpoint
 

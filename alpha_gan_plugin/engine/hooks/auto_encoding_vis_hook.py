@@ -6,7 +6,8 @@ from mmengine.dataset import pseudo_collate
 from mmengine.hooks import Hook
 
 from mmagic.registry import HOOKS
-from ...utils import check_ints, require_autoencoder, unwrap
+from ...utils.autoencoder import require_autoencoder, unwrap
+from ...utils.validators import check_ints
 from ..image_grids import generate, make_grid, reconstruction_grid
 
 

@@ -9,7 +9,7 @@ from mmengine.dist import all_gather_object, is_main_process
 from mmengine.hooks import Hook
 
 from mmagic.registry import HOOKS
-from ...utils import unwrap
+from ...utils.autoencoder import unwrap
 
 
 def parameter_digests(module: nn.Module) -> Dict[str, str]:

@@ -46,16 +46,32 @@ class TrainTimeBudgetHook(Hook):
     above ``max_iters`` to validate by time only). ``MetricsLogHook``
     records the training seconds of every validation.
 
+    ``clock='process'`` counts this process's CPU seconds
+    (``time.process_time``, all its threads) instead of wall-clock seconds:
+    with one intra-op thread (``OMP_NUM_THREADS=1``) that is the compute a
+    run received, whatever else the machine runs, so budgets of runs made
+    side by side on a busy machine stay comparable (coarse sweeps). Wall
+    seconds (the default) are what a user waits; compare models that way
+    on an idle machine.
+
     Args:
         seconds: The training-time budget, > 0; ``None`` only measures (the
             seconds still go into the checkpoints and the message hub).
         val_every_seconds: Validate whenever the training seconds pass a
             multiple of this (> 0); None = only by ``val_interval``.
+        clock: ``'wall'`` (default) or ``'process'`` (see above).
     """
     priority = 'HIGH'  # before CheckpointHook (VERY_LOW) sees the last iter
 
+    CLOCKS = dict(wall='perf_counter', process='process_time')
+
     def __init__(self, seconds: Optional[float] = None,
-                 val_every_seconds: Optional[float] = None):
+                 val_every_seconds: Optional[float] = None,
+                 clock: str = 'wall'):
+        if clock not in self.CLOCKS:
+            raise ValueError(f'TrainTimeBudgetHook: clock={clock!r} is not '
+                             f'understood; use one of {tuple(self.CLOCKS)}')
+        self.clock = clock
         for key, value in (('seconds', seconds),
                            ('val_every_seconds', val_every_seconds)):
             if value is not None and (isinstance(value, bool) or
@@ -70,6 +86,9 @@ class TrainTimeBudgetHook(Hook):
         self._start: Optional[float] = None
         self._schedule = None  # the loop's (milestones, intervals)
         self._mark = 1  # index of the next multiple of val_every to pass
+
+    def _now(self) -> float:
+        return getattr(time, self.CLOCKS[self.clock])()
 
     def _next_mark(self) -> int:
         """Index of the next multiple of ``val_every`` to pass."""
@@ -91,12 +110,12 @@ class TrainTimeBudgetHook(Hook):
         if self._schedule is not None:  # after a timed validation
             loop = runner.train_loop
             loop.dynamic_milestones, loop.dynamic_intervals = self._schedule
-        self._start = time.perf_counter()
+        self._start = self._now()
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
                          outputs=None) -> None:
         if self._start is not None:
-            self.spent += time.perf_counter() - self._start
+            self.spent += self._now() - self._start
             self._start = None
         if self.seconds is None and self.val_every is None:
             runner.message_hub.update_info('train_seconds', self.spent)
@@ -118,9 +137,17 @@ class TrainTimeBudgetHook(Hook):
             loop._max_iters = runner.iter + 1
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
-        checkpoint.setdefault('meta', {})['train_seconds'] = self.spent
+        meta = checkpoint.setdefault('meta', {})
+        meta['train_seconds'] = self.spent
+        meta['train_seconds_clock'] = self.clock
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         meta = checkpoint.get('meta', {})
         if 'train_seconds' in meta:
+            clock = meta.get('train_seconds_clock', 'wall')
+            if clock != self.clock:
+                raise ValueError(
+                    f'the checkpoint counted {clock} seconds but '
+                    f'TrainTimeBudgetHook(clock={self.clock!r}) counts '
+                    f'{self.clock} seconds; resume with clock={clock!r}')
             self.spent = float(meta['train_seconds'])

@@ -36,7 +36,7 @@ Memory: blocks of ``batch_size`` rows against all points of the other set;
 peak extra memory about ``40 * batch_size * max(N, M)`` bytes plus a few
 copies of the features (no N x M matrix is held): 190 MiB for 10k x 10k
 128-d features, 570 MiB for 2048-d, where ``prdc`` 0.2 needs 1.6 GiB
-(``tools/benchmark_prdc.py``).
+(``tools/benchmarks/benchmark_prdc.py``).
 """
 from typing import Dict, Tuple
 

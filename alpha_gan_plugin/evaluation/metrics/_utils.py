@@ -8,7 +8,7 @@ from mmengine.dataset import pseudo_collate
 from mmengine.dist import all_gather, is_main_process
 from torch import Tensor
 
-from ...utils import real_images_and_samples
+from ...utils.preprocessing import real_images_and_samples
 
 _RANGE_TOL = 1e-3
 

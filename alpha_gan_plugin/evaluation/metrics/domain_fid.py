@@ -23,7 +23,7 @@ class DomainFID(FeatureSpaceMetric):
     with Inception FIDs, nor between different classifier checkpoints; the
     default names say so (``FID-FMNIST-CNN/fid_fmnist_cnn``).  About 7 MMAC
     per 32 px image, so all 10,000 test images and 10,000 samples fit a CPU
-    evaluation (``tools/benchmark_domain_fid.py``).
+    evaluation (``tools/benchmarks/benchmark_domain_fid.py``).
 
     Args:
         fake_nums: Number of samples (>= 2).

@@ -1,25 +1,28 @@
 """LocalFID: the Fréchet distance in the features of a local network."""
 import hashlib
 import os.path as osp
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 import torch
-from mmengine.dist import is_main_process
 from torch import Tensor
 
-from mmagic.evaluation.metrics.base_gen_metric import GenerativeMetric
 from mmagic.registry import METRICS
 from .. import functional as Fm
 from ..networks import TorchScriptFeatures, file_sha256
 from ..stats_cache import load_stats, save_stats, stats_cache_key
-from ._utils import (ImageSetScoring, batched, check_channel_order,
-                     fake_images, load_real_images, resolve_num, to_rgb)
+from ._utils import batched, to_rgb
+from .feature_space import FeatureSpaceMetric
 
 
 @METRICS.register_module()
-class LocalFID(ImageSetScoring, GenerativeMetric):
+class LocalFID(FeatureSpaceMetric):
     """Fréchet distance in the feature space of a local TorchScript network.
+
+    Real images and samples are handled by :class:`~.feature_space.
+    FeatureSpaceMetric` (``prepare``, ``process``); what the metric keeps of
+    the real images (:meth:`real_summary`) is their (mu, sigma), through an
+    on-disk cache.
 
     Args:
         fake_nums: Number of samples (50000 in the ``fid50k_full`` metric
@@ -49,8 +52,8 @@ class LocalFID(ImageSetScoring, GenerativeMetric):
                  channel_order: str = 'bgr', batch_size: int = 32,
                  fake_key: Optional[str] = None, sample_model: str = 'ema',
                  collect_device: str = 'cpu', prefix: Optional[str] = None):
-        super().__init__(fake_nums, real_nums, fake_key, None, False,
-                         sample_model, collect_device, prefix)
+        super().__init__(fake_nums, real_nums, channel_order, batch_size,
+                         0, fake_key, sample_model, collect_device, prefix)
         if fake_nums < 2:
             raise ValueError(f'fake_nums={fake_nums}: FID needs >= 2 samples')
         self.net = TorchScriptFeatures(feature_extractor_path,
@@ -58,29 +61,26 @@ class LocalFID(ImageSetScoring, GenerativeMetric):
         self.resize_to = resize_to
         self.stats_cache_dir = osp.expanduser(stats_cache_dir) \
             if stats_cache_dir else None
-        self.channel_order = check_channel_order(channel_order)
-        self.batch_size = batch_size
-        self.real_stats: Optional[Tuple[np.ndarray, np.ndarray]] = None
         self.cache_hit: Optional[bool] = None
+
+    @property
+    def real_stats(self) -> Optional[Tuple[np.ndarray, np.ndarray]]:
+        """(mu, sigma) of the real images, None before :meth:`prepare`."""
+        return self.real
+
+    @real_stats.setter
+    def real_stats(self, stats: Tuple[np.ndarray, np.ndarray]) -> None:
+        self.real = stats
 
     def features(self, images: Tensor) -> Tensor:
         """(N, C, H, W) [0, 255] images -> (N, D) float64 features."""
         return batched(self.net, to_rgb(images, self.channel_order),
                        self.batch_size)
 
-    def prepare(self, module, dataloader) -> None:
-        super().prepare(module, dataloader)
-        self.real_nums = resolve_num(self.real_nums, dataloader.dataset,
-                                     'real_nums')
-        if not is_main_process() or self.real_stats is not None:
-            return
-        self.set_real_images(load_real_images(
-            self.data_preprocessor, dataloader.dataset, self.real_nums))
-
     def set_real_images(self, reals: Tensor) -> None:
         """Compare the samples with ``reals`` ((N, C, H, W) float in
         [0, 255]), through the statistics cache."""
-        self.real_stats = self.real_statistics(reals)
+        self.real = self.real_statistics(reals)
 
     def real_statistics(self, reals: Tensor) -> Tuple[np.ndarray, np.ndarray]:
         """(mu, sigma) of real images, through the on-disk cache (sets
@@ -104,17 +104,9 @@ class LocalFID(ImageSetScoring, GenerativeMetric):
                                  network=self.net.path))
         return stats
 
-    def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
-        """Extract features of the generated images (until quota)."""
-        room = self.fake_nums_per_device - len(self.fake_results)
-        if room <= 0:
-            return
-        imgs = fake_images(data_samples, self.sample_model, self.fake_key)
-        self.fake_results += list(self.features(imgs[:room]).split(1))
-
     def compute_metrics(self, results: list) -> dict:
-        if self.real_stats is None:
+        if self.real is None:
             raise ValueError('LocalFID has no real statistics: call prepare() '
                              '(the evaluation loop does) or set_real_images()')
         stats = Fm.feature_statistics(torch.cat(list(results)))
-        return dict(fid=Fm.frechet_distance(*self.real_stats, *stats))
+        return dict(fid=Fm.frechet_distance(*self.real, *stats))

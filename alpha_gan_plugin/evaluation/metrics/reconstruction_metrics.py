@@ -7,7 +7,8 @@ from mmengine.dist import broadcast_object_list, is_main_process
 
 from mmagic.evaluation.metrics.base_gen_metric import GenMetric
 from mmagic.registry import METRICS
-from ...utils import real_images_and_samples, require_autoencoder
+from ...utils.autoencoder import require_autoencoder
+from ...utils.preprocessing import real_images_and_samples
 from .. import functional as Fm
 from ._utils import resolve_num
 

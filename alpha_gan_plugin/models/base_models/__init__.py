@@ -1,4 +1,5 @@
 """Base classes of the plugin's models."""
-from .base_autoencoding_gan import BaseAutoEncodingGAN
+from .base_autoencoding_gan import BaseAutoEncodingGAN, PhaseNets
+from .schedule import FiniteLossCheck
 
-__all__ = ['BaseAutoEncodingGAN']
+__all__ = ['BaseAutoEncodingGAN', 'PhaseNets', 'FiniteLossCheck']

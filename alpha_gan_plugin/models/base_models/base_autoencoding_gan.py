@@ -1,5 +1,6 @@
 """The base of the plugin's auto-encoding GANs: networks trained in phases."""
 import inspect
+from contextlib import ExitStack
 from typing import Dict, List, Optional, Union
 
 import torch.nn as nn
@@ -10,8 +11,10 @@ from torch import Tensor
 from mmagic.models.base_models import BaseGAN
 from mmagic.models.utils import set_requires_grad
 from mmagic.registry import MODELS
-from ...utils import real_images, reject_unknown_keys, unwrap
-from .schedule import resolve_schedule, stop_if_not_finite
+from ...utils.autoencoder import unwrap
+from ...utils.preprocessing import real_images
+from ...utils.validators import reject_unknown_keys
+from .schedule import FiniteLossCheck, resolve_schedule
 from .shape_probe import probe_network_shapes
 
 ModelType = Union[Dict, nn.Module]
@@ -32,13 +35,39 @@ class BaseAutoEncodingGAN(BaseGAN):
       ``<network>_loss`` for every network.
     * ``STEP_KEYS``: which networks MMagic's ``generator_steps`` /
       ``discriminator_steps`` set (see below).
+    * ``SHARED_LOSSES``: name of the method computing every network's
+      losses from one forward pass (``update_mode='shared'``), or None when
+      the model has no such step.
     * ``DISPLAY_NAME``: the model's name in messages.
 
-    Each phase runs its own forward pass with the other networks frozen and
-    called unwrapped: its gradients never reach another network's parameters
-    or optimizer state, and DDP never waits for a frozen network. All
-    updates of an iteration see the same real batch. A non-finite loss on
-    any rank stops every rank.
+    Phase methods take ``(real, nets)``: ``nets`` (:class:`PhaseNets`) gives
+    the networks being updated through their distributed wrappers and every
+    other network bare and frozen, so whether a call is wrapped is visible
+    where it is made.
+
+    Two update modes (``update_mode``):
+
+    * ``'alternating'`` (default): each update runs its own forward pass
+      with the other networks frozen, in ``PHASES`` order, each seeing the
+      networks updated before it in the iteration.
+    * ``'shared'``: one forward pass per iteration computes every network's
+      loss (``SHARED_LOSSES``); each network's gradient is taken from its
+      own loss only (``backward(inputs=its parameters)``), then all networks
+      are updated from gradients taken at the same weights (a simultaneous
+      step). Extra updates of ``train_schedule`` (counts > 1) then run as
+      alternating phases that recompute their forward, in ``PHASES`` order.
+
+    In either mode a network's gradients never reach another network's
+    parameters or optimizer state, DDP never waits for a frozen network, all
+    updates of an iteration see the same real batch, and the losses are
+    checked for NaN/inf once per iteration with one host synchronisation
+    (one all-reduce with several processes): a non-finite loss on any rank
+    stops every rank, naming the network, rank and iteration. In shared
+    mode with one update per network that check precedes every update, so
+    a non-finite loss leaves the weights untouched; otherwise it runs at the
+    end of the iteration, before the EMA update, the logs and any
+    checkpoint: updates after the non-finite loss have touched the weights
+    in memory, but no checkpoint ever holds them (the run stops).
 
     ``generator_steps`` / ``discriminator_steps`` (the keys of MMagic's
     ``BaseGAN``, e.g. inherited from a WGAN-GP config) set the updates per
@@ -67,13 +96,17 @@ class BaseAutoEncodingGAN(BaseGAN):
         discriminator_steps: See above (None = not set).
         shape_check: Push a tiny batch through all networks at build time
             to check that latent size, image size and channels agree.
+        update_mode: ``'alternating'`` or ``'shared'`` (see above).
     """
 
+    UPDATE_MODES = ('alternating', 'shared')
     PHASES: Dict[str, str] = {}
     DEFAULT_SCHEDULE: Dict[str, int] = {}
     DEFAULT_LOSS = ''
     STEP_KEYS = dict(generator_steps='generator',
                      discriminator_steps='discriminator')
+    SHARED_LOSSES: Optional[str] = None
+    NO_SHARED_REASON = 'it has no shared-forward step.'
     DISPLAY_NAME = 'model'
 
     def __init_subclass__(cls, **kwargs):
@@ -97,9 +130,19 @@ class BaseAutoEncodingGAN(BaseGAN):
                  generator_steps: Optional[int] = None,
                  discriminator_steps: Optional[int] = None,
                  shape_check: bool = True,
+                 update_mode: str = 'alternating',
                  **unknown):
         reject_unknown_keys(type(self).__name__, unknown,
                             self.config_keys(), 'model')
+        if update_mode not in self.UPDATE_MODES:
+            raise ValueError(f'model.update_mode={update_mode!r} is not '
+                             f'understood; use one of {self.UPDATE_MODES}')
+        if update_mode == 'shared' and self.SHARED_LOSSES is None:
+            raise ValueError(
+                f"model.update_mode='shared' is not available for "
+                f'{self.DISPLAY_NAME}: {self.NO_SHARED_REASON} Use '
+                f"update_mode='alternating'")
+        self.update_mode = update_mode
         self.train_schedule = resolve_schedule(
             self.DEFAULT_SCHEDULE, self.STEP_KEYS, train_schedule,
             dict(generator_steps=generator_steps,
@@ -124,7 +167,6 @@ class BaseAutoEncodingGAN(BaseGAN):
         self._image_shape = probe_network_shapes(
             self) if shape_check else None
         self._checked_first_batch = False
-        self._active_phase: Optional[str] = None
 
     @classmethod
     def config_keys(cls) -> List[str]:
@@ -164,14 +206,27 @@ class BaseAutoEncodingGAN(BaseGAN):
         return real_images(self.data_preprocessor, data)
 
     def encode(self, images: Tensor, noise: Optional[Tensor] = None) -> Tensor:
-        """Codes of preprocessed images, (N, noise_size).
+        """Codes of preprocessed images, (N, noise_size), by the bare
+        encoder (no distributed wrapper).
 
         Args:
             images: (N, C, H, W), normalised as the generator's outputs.
             noise: Noise of a stochastic encoder (None: drawn by it).
         """
-        enc = self._net('encoder')
-        return enc(images) if noise is None else enc(images, noise)
+        return self.encode_with(unwrap(self.encoder), images, noise)
+
+    def encode_with(self, encoder: nn.Module, images: Tensor,
+                    noise: Optional[Tensor] = None) -> Tensor:
+        """Codes of ``images`` by the given encoder module (the bare one or
+        its distributed wrapper); a subclass maps the raw output to the
+        model's latent space here."""
+        return encoder(images) if noise is None else encoder(images, noise)
+
+    @staticmethod
+    def generate_with(generator: nn.Module, noise: Tensor) -> Tensor:
+        """Images ``G(noise)`` of the given generator module."""
+        out = generator(noise=noise, return_noise=False)
+        return out['fake_img'] if isinstance(out, dict) else out
 
     def reconstruct(self,
                     images: Tensor,
@@ -197,21 +252,15 @@ class BaseAutoEncodingGAN(BaseGAN):
         else:
             raise ValueError(f"sample_model must be 'orig' or 'ema', got "
                              f'{sample_model!r}')
-        out = gen(noise=self.encode(images, noise), return_noise=False)
-        return out['fake_img'] if isinstance(out, dict) else out
+        return self.generate_with(gen, self.encode(images, noise))
 
     # ------------------------------------------------------------------
     # training
     # ------------------------------------------------------------------
-    def _generate(self, noise: Tensor) -> Tensor:
-        out = self._net('generator')(noise=noise, return_noise=False)
-        return out['fake_img'] if isinstance(out, dict) else out
-
-    def _net(self, name: str) -> nn.Module:
-        """The network ``name`` as the current phase must call it: through
-        its distributed wrapper only when it is the network being updated."""
-        net = getattr(self, name)
-        return net if name == self._active_phase else unwrap(net)
+    def phase_nets(self, *trained: str) -> 'PhaseNets':
+        """The networks as an update of ``trained`` must call them
+        (:class:`PhaseNets`)."""
+        return PhaseNets(self, trained)
 
     def _check_first_batch(self, real: Tensor,
                            optim_wrapper: OptimWrapperDict) -> None:
@@ -232,7 +281,9 @@ class BaseAutoEncodingGAN(BaseGAN):
 
     def train_step(self, data: dict,
                    optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
-        """One iteration: every network updated per ``train_schedule``.
+        """One iteration: every network updated per ``train_schedule``, in
+        the way ``update_mode`` says; one host synchronisation for the
+        finite-loss check (:class:`~.schedule.FiniteLossCheck`).
 
         Args:
             data: A batch from the dataloader (``inputs`` and
@@ -247,11 +298,16 @@ class BaseAutoEncodingGAN(BaseGAN):
             self._check_first_batch(real, optim_wrapper)
             self._checked_first_batch = True
         curr_iter = MessageHub.get_current_instance().get_info('iter', 0)
-        log_vars: Dict[str, Tensor] = {}
-        for name, steps in self.train_schedule.items():
-            log_vars.update(
-                self.train_phase(name, real, optim_wrapper[name], steps,
-                                 curr_iter))
+        check = FiniteLossCheck(self.DISPLAY_NAME, curr_iter)
+        if self.update_mode == 'shared':
+            log_vars = self._shared_iteration(real, optim_wrapper, check)
+        else:
+            log_vars = {}
+            for name, steps in self.train_schedule.items():
+                log_vars.update(
+                    self._run_phase(name, real, optim_wrapper[name], steps,
+                                    check))
+        check.raise_if_not_finite()
         self._update_ema(curr_iter)
         return log_vars
 
@@ -261,7 +317,8 @@ class BaseAutoEncodingGAN(BaseGAN):
                     wrapper,
                     steps: int = 1,
                     curr_iter: int = 0) -> Dict[str, Tensor]:
-        """Update one network ``steps`` times with the others frozen.
+        """Update one network ``steps`` times with the others frozen,
+        checking every loss before its update.
 
         Args:
             name: One of the networks (a key of ``PHASES``).
@@ -273,43 +330,144 @@ class BaseAutoEncodingGAN(BaseGAN):
         Returns:
             dict: The phase's losses, averaged over its steps.
         """
+        return self._run_phase(name, real, wrapper, steps,
+                               FiniteLossCheck(self.DISPLAY_NAME, curr_iter),
+                               check_each_step=True)
+
+    def _run_phase(self, name: str, real: Tensor, wrapper, steps: int,
+                   check: 'FiniteLossCheck',
+                   check_each_step: bool = False) -> Dict[str, Tensor]:
+        """The updates of one network, its losses recorded in ``check``
+        (checked before each update when ``check_each_step``)."""
         if name not in self.PHASES:
             raise ValueError(f'unknown network {name!r}; use one of '
                              f'{tuple(self.PHASES)}')
         phase_losses = getattr(self, self.PHASES[name])
         network = getattr(self, name)
         others = [getattr(self, n) for n in self.PHASES if n != name]
+        nets = self.phase_nets(name)
         set_requires_grad(others, False)
-        self._active_phase = name
         phase_logs: List[Dict[str, Tensor]] = []
         try:
             for _ in range(steps):
                 with wrapper.optim_context(network):
-                    losses = phase_losses(real)
+                    losses = phase_losses(real, nets)
                     loss, logs = self.parse_losses(losses)
-                stop_if_not_finite(self.DISPLAY_NAME, name, loss, losses,
-                                   curr_iter)
+                check.add(name, loss, losses)
+                if check_each_step:
+                    check.raise_if_not_finite()
                 wrapper.update_params(loss)
                 logs.pop('loss', None)
                 phase_logs.append(logs)
         finally:
             set_requires_grad(others, True)
-            self._active_phase = None
         return self.gather_log_vars(phase_logs)
 
+    def _shared_iteration(self, real: Tensor,
+                          optim_wrapper: OptimWrapperDict,
+                          check: 'FiniteLossCheck') -> Dict[str, Tensor]:
+        """``update_mode='shared'``: every network's loss from one forward
+        pass (``SHARED_LOSSES``), each network's gradient from its own loss
+        only, the finite check before any update, then one update of each
+        network; extra updates of ``train_schedule`` recompute their
+        forward (alternating phases), in ``PHASES`` order."""
+        names = list(self.PHASES)
+        wrappers = [optim_wrapper[n] for n in names]
+        with ExitStack() as stack:
+            for name, wrapper in zip(names, wrappers):
+                stack.enter_context(wrapper.optim_context(getattr(self, name)))
+            per_net = getattr(self, self.SHARED_LOSSES)(
+                real, self.phase_nets(*names))
+        parsed = {}
+        for name in names:
+            loss, logs = self.parse_losses(per_net[name])
+            check.add(name, loss, per_net[name])
+            logs.pop('loss', None)
+            parsed[name] = (loss, logs)
+        extra = {n: c - 1 for n, c in self.train_schedule.items() if c > 1}
+        if not extra:  # one check for the iteration, before any update
+            check.raise_if_not_finite()
+        for i, (name, wrapper) in enumerate(zip(names, wrappers)):
+            params = [p for p in getattr(self, name).parameters()
+                      if p.requires_grad]
+            wrapper.backward(wrapper.scale_loss(parsed[name][0]),
+                             inputs=params,
+                             retain_graph=i < len(names) - 1)
+        for wrapper in wrappers:
+            if wrapper.should_update():
+                wrapper.step()
+                wrapper.zero_grad()
+        log_vars: Dict[str, Tensor] = {}
+        for name in names:
+            logs = [parsed[name][1]]
+            if name in extra:
+                logs.append(self._run_phase(name, real, optim_wrapper[name],
+                                            extra[name], check))
+            log_vars.update(self.gather_log_vars(logs) if len(logs) > 1
+                            else logs[0])
+        return log_vars
+
     def _update_ema(self, curr_iter: int) -> None:
+        """MMagic's EMA update of the generator, with the EMA's step count
+        kept on the host (:meth:`_ema_host_steps`): mmengine's
+        ``update_parameters`` reads its device-side ``steps`` buffer twice
+        per call, two host synchronisations per iteration on a GPU. Same
+        arithmetic, same ``steps`` buffer in checkpoints."""
         if not self.with_ema_gen:
             return
         gen = unwrap(self.generator)
-        if curr_iter + 1 >= self.ema_start:
-            self.generator_ema.update_parameters(gen)
-            if not self.generator_ema.update_buffers:
-                self.generator_ema.sync_buffers(gen)
-        else:
-            self.generator_ema.sync_parameters(gen)
+        ema = self.generator_ema
+        if curr_iter + 1 < self.ema_start:
+            ema.sync_parameters(gen)
+            return
+        steps = self._ema_host_steps()
+        src = gen.state_dict() if ema.update_buffers else dict(
+            gen.named_parameters())
+        if steps == 0:
+            for key, avg in ema.avg_parameters.items():
+                avg.data.copy_(src[key].data)
+        elif steps % ema.interval == 0:
+            for key, avg in ema.avg_parameters.items():
+                if avg.dtype.is_floating_point:
+                    ema.avg_func(avg.data, src[key].data.to(avg.device),
+                                 ema.steps)
+        if not ema.update_buffers:
+            ema.sync_buffers(gen)
+        ema.steps.add_(1)
+        self._ema_steps = (steps + 1, ema.steps, ema.steps._version)
+
+    def _ema_host_steps(self) -> int:
+        """The EMA's step count, read from its buffer only when something
+        other than :meth:`_update_ema` changed that buffer last (building,
+        loading a checkpoint, moving the model: once per run or resume)."""
+        known = getattr(self, '_ema_steps', None)
+        buf = self.generator_ema.steps
+        if known is not None and known[1] is buf and \
+                known[2] == buf._version:
+            return known[0]
+        return int(buf.item())
 
     def train_generator(self, *args, **kwargs):
         """Not used: every network is trained by its phase."""
         raise NotImplementedError(f'{self.DISPLAY_NAME} trains by train_step')
 
     train_discriminator = train_generator
+
+
+class PhaseNets:
+    """The networks of a model as one update calls them.
+
+    Each network is an attribute: the networks being updated through their
+    (distributed) wrappers, so their gradients are synchronised; every other
+    network as the bare module, which the caller has frozen, so no gradient
+    reaches it and DDP never waits for it. ``trained`` names the former.
+    """
+
+    def __init__(self, model: 'BaseAutoEncodingGAN', trained):
+        self.trained = tuple(trained)
+        for name in model.PHASES:
+            net = getattr(model, name)
+            setattr(self, name, net if name in self.trained else unwrap(net))
+
+    def __repr__(self) -> str:
+        return f'PhaseNets(trained={self.trained})'

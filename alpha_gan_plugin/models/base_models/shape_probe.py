@@ -4,7 +4,7 @@ from typing import Tuple
 import torch
 import torch.nn as nn
 
-from ...utils import unwrap
+from ...utils.autoencoder import unwrap
 
 
 def _one_logit_each(out: torch.Tensor, num: int, what: str, key: str) -> None:

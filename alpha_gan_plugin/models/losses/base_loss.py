@@ -3,7 +3,7 @@ from typing import Dict, Tuple
 
 import torch.nn as nn
 
-from ...utils import non_negative_float, reject_unknown_keys
+from ...utils.validators import non_negative_float, reject_unknown_keys
 
 
 class PhaseLoss(nn.Module):

@@ -2,7 +2,7 @@
 torch-fidelity computes it, for any batching and sample order."""
 import pytest
 
-from _support import fake_images, feed
+from helpers.evaluation import fake_images, feed
 from alpha_gan_plugin.evaluation.domain_classifier import DomainClassifier
 from alpha_gan_plugin.evaluation.metrics import (ClassifierScore,
                                                  canonical_order)

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from _support import fake_images, feed
+from helpers.evaluation import fake_images, feed
 from alpha_gan_plugin.evaluation import functional as Fm
 from alpha_gan_plugin.evaluation.metrics import (LocalInceptionScore,
                                                  canonical_order)

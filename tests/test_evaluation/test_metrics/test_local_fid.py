@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from _support import FakeAutoEncoder, fashion_dataset, feed, loader
+from helpers.evaluation import FakeAutoEncoder, fashion_dataset, feed, loader
 from alpha_gan_plugin.evaluation.metrics import LocalFID
 
 

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from _support import (FakeAutoEncoder, as_samples, fake_images,
+from helpers.evaluation import (FakeAutoEncoder, as_samples, fake_images,
                       fashion_dataset, loader)
 from alpha_gan_plugin.evaluation.metrics import (ClassifierScore,
                                                  ReconstructionMetrics,

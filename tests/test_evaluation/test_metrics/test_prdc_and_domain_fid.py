@@ -6,7 +6,7 @@ import torch
 
 from helpers import run_ranks
 
-from _support import (FakeAutoEncoder, as_samples, fake_images,
+from helpers.evaluation import (FakeAutoEncoder, as_samples, fake_images,
                       fashion_dataset, loader, make_files)
 from alpha_gan_plugin.evaluation import functional as Fm
 from alpha_gan_plugin.evaluation.functional.prdc import \
@@ -215,13 +215,12 @@ def test_bad_settings_raise_value_errors(files, tmp_path):
 
 
 def test_benchmark_tool_tiny(files, tmp_path):
-    """tools/benchmark_domain_fid.py: rows, values vs a direct computation."""
+    """tools/benchmarks/benchmark_domain_fid.py: rows, values vs a direct
+    computation."""
     import json
-    import sys
 
-    from helpers import FASHION_MNIST_ROOT, ROOT
-    sys.path.insert(0, os.path.join(ROOT, 'tools'))
-    from benchmark_domain_fid import main
+    from helpers import FASHION_MNIST_ROOT, tool
+    main = tool('benchmarks/benchmark_domain_fid').main
     out = str(tmp_path / 'bench.json')
     main(['--classifier', files['clf'], '--data-root', FASHION_MNIST_ROOT,
           '--real-nums', '40', '--fake-nums', '30', '--train-offset', '5',

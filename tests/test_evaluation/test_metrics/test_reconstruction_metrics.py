@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from _support import FakeAutoEncoder, fashion_dataset, loader
+from helpers.evaluation import FakeAutoEncoder, fashion_dataset, loader
 from alpha_gan_plugin.evaluation import functional as Fm
 from alpha_gan_plugin.evaluation.metrics import ReconstructionMetrics
 

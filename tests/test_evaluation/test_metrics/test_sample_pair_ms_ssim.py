@@ -1,7 +1,7 @@
 """SamplePairMSSSIM: consecutive samples form the pairs, across batches."""
 import pytest
 
-from _support import as_samples, fake_images
+from helpers.evaluation import as_samples, fake_images
 from alpha_gan_plugin.evaluation import functional as Fm
 from alpha_gan_plugin.evaluation.metrics import SamplePairMSSSIM
 

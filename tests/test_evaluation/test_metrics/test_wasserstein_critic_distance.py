@@ -3,7 +3,7 @@ order; the held-out split (default) and a separate critic dataset."""
 import pytest
 import torch
 
-from _support import (FakeAutoEncoder, fake_images, fashion_dataset, feed,
+from helpers.evaluation import (FakeAutoEncoder, fake_images, fashion_dataset, feed,
                       loader)
 from alpha_gan_plugin.evaluation.metrics import (WassersteinCriticDistance,
                                                  load_real_images)

@@ -6,8 +6,8 @@ import torch.nn as nn
 from torch import Tensor
 
 from mmagic.registry import MODELS
-from ....utils import unwrap
-from ...base_models import BaseAutoEncodingGAN
+from ....utils.autoencoder import unwrap
+from ...base_models import BaseAutoEncodingGAN, PhaseNets
 from ...losses.age_loss import project_to_sphere
 
 ModelType = Union[Dict, nn.Module]
@@ -66,11 +66,17 @@ class AGE(BaseAutoEncodingGAN):
             ``discriminator_steps``, ``shape_check``: see the base class.
     """
 
-    PHASES = dict(encoder='encoder_losses', generator='generator_losses')
+    PHASES = dict(encoder='encoder_phase_losses',
+                  generator='generator_phase_losses')
     DEFAULT_SCHEDULE = dict(encoder=1, generator=2)
     DEFAULT_LOSS = 'AGELoss'
     STEP_KEYS = dict(generator_steps='generator',
                      discriminator_steps='encoder')
+    NO_SHARED_REASON = (
+        'its encoder is the adversary of its generator, so the generator\'s '
+        'update must see the encoder after its own update (a forward pass '
+        'shared by both would change the game, and saves one generator '
+        'forward of a prior batch at most).')
     DISPLAY_NAME = 'AGE'
 
     def __init__(self, generator: ModelType, encoder: ModelType, **kwargs):
@@ -100,7 +106,8 @@ class AGE(BaseAutoEncodingGAN):
         return project_to_sphere(
             super().noise_fn(noise, num_batches=num_batches))
 
-    def encode(self, images: Tensor, noise: Optional[Tensor] = None) -> Tensor:
+    def encode_with(self, encoder: nn.Module, images: Tensor,
+                    noise: Optional[Tensor] = None) -> Tensor:
         """Unit-norm codes ``e(x)`` of preprocessed images, (N, noise_size).
 
         ``noise`` exists for alpha-GAN's signature; AGE's encoder is
@@ -109,19 +116,29 @@ class AGE(BaseAutoEncodingGAN):
         if noise is not None:
             raise ValueError('AGE has a deterministic encoder: noise must be '
                              'None')
-        return project_to_sphere(self._net('encoder')(images))
+        return project_to_sphere(encoder(images))
 
-    def encoder_losses(self, real: Tensor) -> Dict[str, Tensor]:
-        """Losses of the encoder's phase on a real batch."""
-        real_codes = self.encode(real)
-        recon = self._generate(real_codes)
+    def encoder_phase_losses(self, real: Tensor,
+                             nets: Optional[PhaseNets] = None
+                             ) -> Dict[str, Tensor]:
+        """Losses of the encoder's update on a real batch (``nets``:
+        :class:`PhaseNets`, default: as the encoder's phase calls them)."""
+        nets = nets or self.phase_nets('encoder')
+        real_codes = self.encode_with(nets.encoder, real)
+        recon = self.generate_with(nets.generator, real_codes)
         with torch.no_grad():
-            fake = self._generate(self.noise_fn(num_batches=real.shape[0]))
+            fake = self.generate_with(
+                nets.generator, self.noise_fn(num_batches=real.shape[0]))
         return self.loss.encoder_loss(real, recon, real_codes,
-                                      self.encode(fake))
+                                      self.encode_with(nets.encoder, fake))
 
-    def generator_losses(self, real: Tensor) -> Dict[str, Tensor]:
-        """Losses of the generator's phase (a batch of prior samples of the
+    def generator_phase_losses(self, real: Tensor,
+                               nets: Optional[PhaseNets] = None
+                               ) -> Dict[str, Tensor]:
+        """Losses of the generator's update (a batch of prior samples of the
         real batch's size)."""
+        nets = nets or self.phase_nets('generator')
         z = self.noise_fn(num_batches=real.shape[0])
-        return self.loss.generator_loss(z, self.encode(self._generate(z)))
+        return self.loss.generator_loss(
+            z, self.encode_with(nets.encoder,
+                                self.generate_with(nets.generator, z)))

@@ -1,12 +1,12 @@
 """alpha-GAN: auto-encoding GAN with an image and a code discriminator."""
-from typing import Dict, Union
+from typing import Dict, Optional, Union
 
 import torch
 import torch.nn as nn
 from torch import Tensor
 
 from mmagic.registry import MODELS
-from ...base_models import BaseAutoEncodingGAN
+from ...base_models import BaseAutoEncodingGAN, PhaseNets
 
 ModelType = Union[Dict, nn.Module]
 
@@ -60,13 +60,14 @@ class AlphaGAN(BaseAutoEncodingGAN):
     """
 
     PHASES = dict(
-        encoder='encoder_losses',
-        generator='generator_losses',
-        discriminator='discriminator_losses',
-        code_discriminator='code_discriminator_losses')
+        encoder='encoder_phase_losses',
+        generator='generator_phase_losses',
+        discriminator='discriminator_phase_losses',
+        code_discriminator='code_discriminator_phase_losses')
     DEFAULT_SCHEDULE = dict(
         encoder=1, generator=1, discriminator=1, code_discriminator=1)
     DEFAULT_LOSS = 'AlphaGANLoss'
+    SHARED_LOSSES = 'shared_losses'
     DISPLAY_NAME = 'alpha-GAN'
 
     def __init__(self, generator: ModelType, discriminator: ModelType,
@@ -82,36 +83,99 @@ class AlphaGAN(BaseAutoEncodingGAN):
                           code_discriminator=code_discriminator),
             **kwargs)
 
-    def encoder_losses(self, real: Tensor) -> Dict[str, Tensor]:
-        """Losses of the encoder's phase on a real batch."""
-        codes = self.encode(real)
-        return self.loss.encoder_loss(
-            real, self._generate(codes),
-            self._net('code_discriminator')(codes))
+    # -- alternating phases: one forward pass per update ----------------
+    def encoder_phase_losses(self, real: Tensor,
+                             nets: Optional[PhaseNets] = None
+                             ) -> Dict[str, Tensor]:
+        """Losses of the encoder's update on a real batch (``nets``:
+        :class:`PhaseNets`, default: as the encoder's phase calls them)."""
+        nets = nets or self.phase_nets('encoder')
+        codes = self.encode_with(nets.encoder, real)
+        recon = self.generate_with(nets.generator, codes)
+        recon_logits = nets.discriminator(recon) \
+            if self.loss.encoder_needs_image_logits else None
+        return self.loss.encoder_loss(real, recon,
+                                      nets.code_discriminator(codes),
+                                      recon_logits)
 
-    def generator_losses(self, real: Tensor) -> Dict[str, Tensor]:
-        """Losses of the generator's phase on a real batch."""
+    def generator_phase_losses(self, real: Tensor,
+                               nets: Optional[PhaseNets] = None
+                               ) -> Dict[str, Tensor]:
+        """Losses of the generator's update on a real batch."""
+        nets = nets or self.phase_nets('generator')
         with torch.no_grad():
-            codes = self.encode(real)
-        recon = self._generate(codes)
-        samples = self._generate(self.noise_fn(num_batches=real.shape[0]))
-        disc = self._net('discriminator')
-        return self.loss.generator_loss(real, recon, disc(recon),
-                                        disc(samples))
+            codes = self.encode_with(nets.encoder, real)
+        recon = self.generate_with(nets.generator, codes)
+        samples = self.generate_with(
+            nets.generator, self.noise_fn(num_batches=real.shape[0]))
+        recon_logits = nets.discriminator(recon) \
+            if self.loss.generator_needs_recon_logits else None
+        return self.loss.generator_loss(real, recon, recon_logits,
+                                        nets.discriminator(samples))
 
-    def discriminator_losses(self, real: Tensor) -> Dict[str, Tensor]:
-        """Losses of the image discriminator's phase on a real batch."""
+    def discriminator_phase_losses(self, real: Tensor,
+                                   nets: Optional[PhaseNets] = None
+                                   ) -> Dict[str, Tensor]:
+        """Losses of the image discriminator's update on a real batch."""
+        nets = nets or self.phase_nets('discriminator')
         with torch.no_grad():
-            recon = self._generate(self.encode(real))
-            samples = self._generate(self.noise_fn(num_batches=real.shape[0]))
-        disc = self._net('discriminator')
-        return self.loss.discriminator_loss(disc(real), disc(recon),
-                                            disc(samples))
+            recon = self.generate_with(
+                nets.generator, self.encode_with(nets.encoder, real)) \
+                if self.loss.discriminator_needs_recon_logits else None
+            samples = self.generate_with(
+                nets.generator, self.noise_fn(num_batches=real.shape[0]))
+        disc = nets.discriminator
+        return self.loss.discriminator_loss(
+            disc(real), None if recon is None else disc(recon), disc(samples))
 
-    def code_discriminator_losses(self, real: Tensor) -> Dict[str, Tensor]:
-        """Losses of the code discriminator's phase on a real batch."""
+    def code_discriminator_phase_losses(self, real: Tensor,
+                                        nets: Optional[PhaseNets] = None
+                                        ) -> Dict[str, Tensor]:
+        """Losses of the code discriminator's update on a real batch."""
+        nets = nets or self.phase_nets('code_discriminator')
         with torch.no_grad():
-            codes = self.encode(real)
+            codes = self.encode_with(nets.encoder, real)
         prior = self.noise_fn(num_batches=real.shape[0]).to(codes.dtype)
-        cdisc = self._net('code_discriminator')
+        cdisc = nets.code_discriminator
         return self.loss.code_discriminator_loss(cdisc(prior), cdisc(codes))
+
+    # -- shared mode: every loss from one forward pass -------------------
+    def shared_losses(self, real: Tensor,
+                      nets: PhaseNets) -> Dict[str, Dict[str, Tensor]]:
+        """Every network's losses from one forward pass
+        (``update_mode='shared'``; all four networks wrapped in ``nets``).
+
+        ``E(x)``, ``G(E(x))`` and ``G(z)`` are computed once; D scores the
+        real batch and both generated batches once (the reconstructions
+        only when a term with non-zero weight uses their logits), C the
+        prior sample and the codes once. Each logit then serves the losses of both players
+        (D's loss and G's adversarial term; C's loss and E's code term); the
+        base class takes each network's gradient from its own loss only.
+        Noise is drawn in the order: samples' ``z``, then C's prior sample.
+
+        Returns:
+            dict: network -> its loss terms.
+        """
+        codes = self.encode_with(nets.encoder, real)
+        recon = self.generate_with(nets.generator, codes)
+        samples = self.generate_with(
+            nets.generator, self.noise_fn(num_batches=real.shape[0]))
+        prior = self.noise_fn(num_batches=real.shape[0]).to(codes.dtype)
+        disc, cdisc = nets.discriminator, nets.code_discriminator
+        loss = self.loss
+        needs_recon = (loss.encoder_needs_image_logits
+                       or loss.generator_needs_recon_logits
+                       or loss.discriminator_needs_recon_logits)
+        real_logits = disc(real)
+        recon_logits = disc(recon) if needs_recon else None
+        sample_logits = disc(samples)
+        code_logits = cdisc(codes)
+        return dict(
+            encoder=self.loss.encoder_loss(real, recon, code_logits,
+                                           recon_logits),
+            generator=self.loss.generator_loss(real, recon, recon_logits,
+                                               sample_logits),
+            discriminator=self.loss.discriminator_loss(
+                real_logits, recon_logits, sample_logits),
+            code_discriminator=self.loss.code_discriminator_loss(
+                cdisc(prior), code_logits))

@@ -6,7 +6,7 @@ from mmengine.model import BaseModule
 from torch import Tensor
 
 from mmagic.registry import MODELS
-from ....utils import check_ints
+from ....utils.validators import check_ints
 
 
 @MODELS.register_module()
