@@ -181,3 +181,76 @@ def _slurm_env():
         first = subprocess.check_output(
             ['scontrol', 'show', 'hostnames', nodes], text=True).split()[0]
         os.environ['MASTER_ADDR'] = first
+
+
+#: Exceptions a tool reports as one ``error: ...`` line (exit status 2) when
+#: the plugin or the tools raised them: they name the input and the fix.
+#: ``FileNotFoundError`` is reported whoever raised it (it names the path).
+_CHECKED = (ValueError, FileNotFoundError, NotADirectoryError,
+            IsADirectoryError)
+DEBUG_ENV = 'ALPHA_GAN_DEBUG'
+
+
+def _raised_by_us(exc: BaseException) -> bool:
+    """True when the innermost frame of ``exc``'s traceback is in the
+    ``alpha_gan_plugin`` package or in these tools (not in torch, mmengine,
+    numpy...)."""
+    tb = exc.__traceback__
+    frame = None
+    while tb is not None:
+        frame = tb.tb_frame
+        tb = tb.tb_next
+    if frame is None:
+        return False
+    module = frame.f_globals.get('__name__', '')
+    if module == 'alpha_gan_plugin' or module.startswith('alpha_gan_plugin.'):
+        return True
+    path = osp.abspath(frame.f_code.co_filename)
+    return osp.dirname(path) == osp.join(ROOT, 'tools')
+
+
+def run_cli(main, argv=None) -> None:
+    """Run a tool's ``main()`` the way a command-line tool should answer.
+
+    The plugin's own ``ValueError`` s (bad arguments, bad config keys,
+    unreadable images, incompatible checkpoints) and ``FileNotFoundError``
+    for user paths become one line ``error: ...`` on stderr and exit status
+    2, as argparse does for bad options. Any other exception keeps its
+    traceback. ``--debug`` anywhere on the command line (removed before
+    ``main`` parses it) or ``ALPHA_GAN_DEBUG=1`` in the environment shows
+    the traceback of checked errors too. Use as::
+
+        if __name__ == '__main__':
+            run_cli(main)
+    """
+    argv = sys.argv if argv is None else argv
+    debug = os.environ.get(DEBUG_ENV, '') not in ('', '0')
+    if '--debug' in argv[1:]:
+        debug = True
+        argv[1:] = [a for a in argv[1:] if a != '--debug']
+    try:
+        main()
+    except _CHECKED as exc:
+        if debug or not (isinstance(exc, FileNotFoundError)
+                         or _raised_by_us(exc)):
+            raise
+        msg = ' '.join(str(exc).split()) or type(exc).__name__
+        print(f'error: {msg}', file=sys.stderr)
+        sys.exit(2)
+
+
+def check_checkpoint_file(path: str, what: str) -> None:
+    """Fail before building the runner when ``path`` (the ``what`` option)
+    is not a checkpoint torch can read: ``FileNotFoundError`` or a
+    ``ValueError`` naming the file (mmengine would fail later with a
+    pickle traceback)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{what} checkpoint {path!r} not found')
+    import torch
+    try:
+        torch.load(path, map_location='cpu')
+    except Exception as err:  # noqa: BLE001 - reported with its type
+        raise ValueError(
+            f'{what} checkpoint {path!r} cannot be read by torch.load '
+            f'({type(err).__name__}: {err}); pass a .pth file saved by '
+            f'tools/train.py') from err

@@ -30,7 +30,7 @@ import sys
 TOOLS = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, TOOLS)
 
-from _common import ensure_importable, parse_with_cfg_options  # noqa: E402
+from _common import ensure_importable, parse_with_cfg_options, run_cli  # noqa: E402,E501
 
 
 def parse_args(argv=None):
@@ -107,4 +107,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)

@@ -24,7 +24,7 @@ files are written by ``alpha_gan_plugin.apis.writers.InferenceWriter``.
 import argparse
 import os.path as osp
 
-from _common import ensure_importable, parse_with_cfg_options
+from _common import ensure_importable, parse_with_cfg_options, run_cli
 
 MODES = ('sample', 'reconstruct', 'interpolate', 'encode', 'decode')
 SINGLES_BY_DEFAULT = ('reconstruct', 'decode')  # a PNG per image unless told
@@ -168,8 +168,15 @@ def main(argv=None):
         args.mode)
     # Inputs are listed (not read) once, first: a missing path or an empty
     # folder fails before the model is loaded.
-    inputs = list_inputs(args.inputs) \
-        if args.mode in ('reconstruct', 'encode') else None
+    inputs = None
+    if args.mode in ('reconstruct', 'encode'):
+        not_images = []
+        inputs = list_inputs(args.inputs, not_images)
+        if not_images:
+            shown = ', '.join(osp.basename(p) for p in not_images[:5])
+            more = ' ...' if len(not_images) > 5 else ''
+            print(f'skipped non-image files: {len(not_images)} ({shown}'
+                  f'{more})', flush=True)
     inferencer = AutoEncodingGANInferencer(
         args.config, args.checkpoint, device=args.device,
         cfg_options=args.cfg_options or None,
@@ -197,4 +204,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)

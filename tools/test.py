@@ -8,7 +8,8 @@ import argparse
 import os.path as osp
 
 from _common import (add_launcher_args, apply_common_settings,
-                     check_data_roots, ensure_importable, init_distributed,
+                     check_checkpoint_file, check_data_roots,
+                     ensure_importable, init_distributed, run_cli,
                      parse_with_cfg_options)
 from mmengine.hooks import Hook
 
@@ -43,13 +44,12 @@ def main(argv=None):
     from mmengine.dist import get_rank
     from mmengine.runner import Runner
 
-    for path, what in ((args.config, 'config'), (args.checkpoint,
-                                                 'checkpoint')):
-        if not osp.isfile(path):
-            raise FileNotFoundError(f'{what} file {path!r} not found')
+    if not osp.isfile(args.config):
+        raise FileNotFoundError(f'config file {args.config!r} not found')
     if args.out and osp.exists(args.out):
         raise ValueError(f'--out {args.out!r} exists; choose a new file name '
                          f'(results are never written over)')
+    check_checkpoint_file(args.checkpoint, 'CHECKPOINT')
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
@@ -77,4 +77,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)

@@ -9,8 +9,9 @@ import glob
 import os.path as osp
 
 from _common import (add_launcher_args, apply_common_settings,
-                     check_data_roots, ensure_importable, init_distributed,
-                     parse_with_cfg_options)
+                     check_checkpoint_file, check_data_roots,
+                     ensure_importable, init_distributed,
+                     parse_with_cfg_options, run_cli)
 
 
 def parse_args(argv=None):
@@ -88,9 +89,7 @@ def main(argv=None):
         cfg.resume = True
         cfg.load_from = None
     elif args.resume is not None:
-        if not osp.isfile(args.resume):
-            raise FileNotFoundError(f'--resume checkpoint {args.resume!r} not '
-                                    f'found')
+        check_checkpoint_file(args.resume, '--resume')
         cfg.resume = True
         cfg.load_from = args.resume
     elif _has_checkpoints(cfg.work_dir) and not args.overwrite:
@@ -132,4 +131,4 @@ def _divergence_message(err, cfg):
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)

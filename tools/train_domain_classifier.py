@@ -18,10 +18,13 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
+from _common import ensure_importable, run_cli
 
-from alpha_gan_plugin.datasets.fashion_mnist import (_SPLIT_FILES, read_idx,
-                                                     resize_images)
-from alpha_gan_plugin.evaluation.domain_classifier import (
+ensure_importable()
+
+from alpha_gan_plugin.datasets.fashion_mnist import (  # noqa: E402
+    _SPLIT_FILES, read_idx, resize_images)
+from alpha_gan_plugin.evaluation.domain_classifier import (  # noqa: E402
     FashionMNISTCNN, save_domain_classifier)
 
 
@@ -53,7 +56,7 @@ def accuracy(model, x, y, batch_size=1000):
     return correct / len(y)
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data-root',
                         default='/usr/share/datasets/fashion-mnist')
@@ -65,7 +68,14 @@ def main():
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads (default: torch default)')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    for name in ('epochs', 'batch_size'):
+        if getattr(args, name) < 1:
+            raise ValueError(f'--{name.replace("_", "-")} '
+                             f'{getattr(args, name)}: must be at least 1')
+    if args.image_size < 8:
+        raise ValueError(f'--image-size {args.image_size}: the classifier '
+                         f'needs images of at least 8x8 pixels')
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -113,4 +123,4 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    run_cli(main)

@@ -40,6 +40,16 @@ class CheckedImageFolderDataset(BasicImageDataset):
         image_size: Required (height, width) or side length; None = any.
         channels: Required 1 (gray) or 3 (RGB); None = any.
         check: ``'decode'`` (default), ``'header'`` or ``'none'``.
+        split: None (default): every file. ``'train'`` / ``'holdout'``:
+            one of two disjoint parts of the same folder, so that metrics
+            can use images the model did not train on when there is no
+            test folder. In the sorted file list, the file at position
+            ``i`` (0-based) is held out when ``i % holdout_every ==
+            holdout_every - 1`` (every ``holdout_every``-th file, spread
+            over the folder), all others are ``'train'``. The split is made
+            before any bad file is left out, so it depends only on the file
+            names.
+        holdout_every: See ``split`` (default 10: 10% held out).
         on_bad_file: ``'error'`` (default): a ``ValueError`` listing up to
             five offending files per problem and the setting to change.
             ``'skip'``: the offending files are left out of the dataset,
@@ -57,6 +67,8 @@ class CheckedImageFolderDataset(BasicImageDataset):
                  channels: Optional[int] = None,
                  check: str = 'decode',
                  on_bad_file: str = 'error',
+                 split: Optional[str] = None,
+                 holdout_every: int = 10,
                  **kwargs):
         if check not in ('decode', 'header', 'none'):
             raise ValueError(f"check must be 'decode', 'header' or 'none', "
@@ -64,6 +76,14 @@ class CheckedImageFolderDataset(BasicImageDataset):
         if on_bad_file not in ('error', 'skip'):
             raise ValueError(f"on_bad_file must be 'error' or 'skip', got "
                              f'{on_bad_file!r}')
+        if split not in (None, 'train', 'holdout'):
+            raise ValueError(f"split must be None, 'train' or 'holdout', "
+                             f'got {split!r}')
+        if not isinstance(holdout_every, int) or holdout_every < 2:
+            raise ValueError(f'holdout_every must be an int >= 2 (every '
+                             f'n-th file is held out), got {holdout_every!r}')
+        self.split = split
+        self.holdout_every = holdout_every
         if channels not in (None, 1, 3):
             raise ValueError(f'channels must be 1, 3 or None, got '
                              f'{channels!r}')
@@ -83,11 +103,23 @@ class CheckedImageFolderDataset(BasicImageDataset):
         super().__init__(**kwargs)
 
     def load_data_list(self) -> List[dict]:
-        """BasicImageDataset's list, sorted by path."""
-        return sorted(super().load_data_list(),
+        """BasicImageDataset's list, sorted by path (and split)."""
+        data = sorted(super().load_data_list(),
                       key=lambda info: sorted(
                           (k, v) for k, v in info.items()
                           if k.endswith('_path')))
+        if self.split is None:
+            return data
+        k = self.holdout_every
+        held = [i % k == k - 1 for i in range(len(data))]
+        part = [info for info, h in zip(data, held)
+                if h == (self.split == 'holdout')]
+        if data and not part:
+            raise ValueError(
+                f'CheckedImageFolderDataset: split={self.split!r} of '
+                f'{self.data_root!r} is empty ({len(data)} files, every '
+                f'{k}-th held out); add images or lower holdout_every')
+        return part
 
     def filter_data(self) -> List[dict]:
         """The data list without the files that fail the checks

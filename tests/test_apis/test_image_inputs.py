@@ -32,7 +32,7 @@ def test_list_inputs_folders_files_and_memory(tmp_path):
                          torch.rand(2, 1, 8, 8)])
     assert [n for n, _ in mixed] == [str(tmp_path / 'b.png'), 'image_1',
                                      'image_2', 'image_3']
-    with pytest.raises(ValueError, match='holds no files'):
+    with pytest.raises(ValueError, match='holds no image files'):
         list_inputs(str(tmp_path / 'sub'))
     with pytest.raises(FileNotFoundError, match='nope.png'):
         list_inputs([str(tmp_path / 'a.png'), str(tmp_path / 'nope.png')])
@@ -108,15 +108,15 @@ def test_bad_files_are_named_or_skipped(tmp_path):
     Image.fromarray(rgb_image()).save(good)
     bad = tmp_path / 'b.png'
     bad.write_bytes(b'not a png at all')
-    deep = str(tmp_path / 'c.png')
-    Image.fromarray(np.full((8, 8), 4000, np.uint16)).save(deep)
+    deep = str(tmp_path / 'c.tif')
+    Image.fromarray(np.full((8, 8), 2.0, np.float32)).save(deep)
     pipe = ImagePipeline(PACK, (1, 16, 16), 'rgb', 'test.pipeline')
     with pytest.raises(ImageReadError, match=f'{bad}: cannot be read'):
         pipe(str(bad), str(bad))
-    with pytest.raises(ImageReadError, match='16-bit or float.*8-bit'):
+    with pytest.raises(ImageReadError, match=r'float pixels in \[2, 2\]'):
         pipe(deep, deep)
-    with pytest.raises(ImageReadError, match='uint8'):
-        pipe('image_0', np.zeros((4, 4), np.float32))
+    with pytest.raises(ImageReadError, match=r'must lie in \[0, 1\]'):
+        pipe('image_0', np.full((4, 4), -1, np.float32))
     inputs = list_inputs(str(tmp_path))
     with pytest.raises(ImageReadError, match='b.png'):
         list(pipe.batches(inputs, 2))
@@ -154,6 +154,55 @@ def test_array_inputs_are_checked(tmp_path):
     with pytest.raises(ImageReadError, match='unsupported input type'):
         pipe('image_0', [1, 2, 3])
     assert os.path.isdir(tmp_path)
+
+
+def test_16_bit_and_float_images_become_8_bit(tmp_path):
+    """The documented rule: uint16 v -> round(v / 257), float v in [0, 1]
+    -> round(v * 255); skimage's camera saved as a uint16 PNG works."""
+    from skimage import data
+    from skimage.util import img_as_uint
+    camera = data.camera()  # uint8 (512, 512)
+    path = str(tmp_path / 'camera16.png')
+    Image.fromarray(img_as_uint(camera)).save(path)  # 8 -> 16 bit: v * 257
+    pipe = ImagePipeline(PACK, (1, 512, 512), 'rgb', 'test.pipeline')
+    sample, record = pipe(path, path)
+    assert torch.equal(packed_gt(sample)[0], torch.from_numpy(camera))
+    floats = np.array([[0.0, 0.5], [1.0, 0.25]], np.float32)
+    tif = str(tmp_path / 'f.tif')
+    Image.fromarray(floats).save(tif)
+    pipe2 = ImagePipeline(PACK, (1, 2, 2), 'rgb', 'test.pipeline')
+    want = torch.tensor([[0, 128], [255, 64]], dtype=torch.uint8)
+    assert torch.equal(packed_gt(pipe2(tif, tif)[0])[0], want)
+    assert torch.equal(packed_gt(pipe2('image_0', floats)[0])[0], want)
+    rgb16 = np.zeros((2, 2, 3), np.uint16)
+    rgb16[0, 0] = 65535
+    got = packed_gt(pipe2('image_0', rgb16)[0])
+    assert got.shape[0] == 1 and got[0, 0, 0] == 255 and got[0, 1, 1] == 0
+    with pytest.raises(ImageReadError, match=r'\[0, 65535\]'):
+        pipe2('image_0', np.full((2, 2), -3, np.int32))
+
+
+def test_folder_skips_and_lists_non_image_files(tmp_path):
+    Image.fromarray(rgb_image()).save(tmp_path / 'a.PNG')
+    Image.fromarray(rgb_image()).save(tmp_path / 'b.jpg')
+    (tmp_path / 'notes.txt').write_text('my notes')
+    (tmp_path / 'labels.csv').write_text('a,1')
+    (tmp_path / 'broken.png').write_bytes(b'no png')
+    skipped = []
+    listed = list_inputs(str(tmp_path), skipped)
+    assert [os.path.basename(n) for n, _ in listed] == [
+        'a.PNG', 'b.jpg', 'broken.png']
+    assert sorted(os.path.basename(p) for p in skipped) == [
+        'labels.csv', 'notes.txt']
+    # an image extension that does not decode is still an error
+    pipe = ImagePipeline(PACK, (3, 8, 8), 'rgb', 'test.pipeline')
+    with pytest.raises(ImageReadError, match='broken.png'):
+        list(pipe.batches(listed, 4))
+    only_text = tmp_path / 'text'
+    only_text.mkdir()
+    (only_text / 'x.txt').write_text('x')
+    with pytest.raises(ValueError, match='no image files .1 other'):
+        list_inputs(str(only_text))
 
 
 def test_inputs_are_listed_once(tmp_path):

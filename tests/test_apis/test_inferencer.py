@@ -186,18 +186,19 @@ def test_bad_inputs(inferencers, tiny_checkpoints, fm_files, tmp_path):
         inf.decode(torch.full((1, 8), float('nan')))
     empty = tmp_path / 'empty'
     empty.mkdir()
-    with pytest.raises(ValueError, match='holds no files'):
+    with pytest.raises(ValueError, match='holds no image files'):
         inf.reconstruct(str(empty))
     folder = tmp_path / 'mixed'
     write_pngs(str(folder), fashion_test_images(3))
-    (folder / 'labels.csv').write_text('0,1,2\n')
-    with pytest.raises(ImageReadError, match='labels.csv: cannot be read'):
+    (folder / 'labels.csv').write_text('0,1,2\n')  # not an image: left out
+    (folder / 'labels.png').write_text('0,1,2\n')  # an image name: read
+    with pytest.raises(ImageReadError, match='labels.png: cannot be read'):
         inf.reconstruct(str(folder))
     parts = list(inf.iter_reconstruct(str(folder), batch_size=2,
                                       skip_bad=True))
     assert sum(len(p.names) for p in parts) == 3
     skipped = sum((p.skipped for p in parts), [])
-    assert [s['name'] for s in skipped] == [str(folder / 'labels.csv')]
+    assert [s['name'] for s in skipped] == [str(folder / 'labels.png')]
     with pytest.raises(ValueError, match='batch_size'):
         inf.encode(fm_files[:1], batch_size=0)
     with pytest.raises(ValueError, match='encoder_noise'):

@@ -77,20 +77,26 @@ def test_sample_decode_and_no_overwrite(tiny_checkpoints, inferencers,
 
 
 def test_reconstruct_folder(tiny_checkpoints, inferencers, folder,
-                            tmp_path):
+                            tmp_path, capsys):
     root, paths = folder
     out = tmp_path / 'rec'
-    with pytest.raises(ImageReadError, match='notes.txt: cannot be read'):
+    # an image extension that does not decode: an error without --skip-bad
+    with_bad = tmp_path / 'with_bad'
+    write_pngs(str(with_bad), fashion_test_images(2))
+    (with_bad / 'broken.png').write_bytes(b'not a png')
+    with pytest.raises(ImageReadError, match='broken.png: cannot be read'):
         run(tiny_checkpoints, 'alpha_gan', 'reconstruct', out, '--inputs',
-            root)
+            str(with_bad))
     assert not osp.exists(out / 'metrics.csv')
+    capsys.readouterr()
+    # notes.txt (not an image extension) is skipped and counted
     report = run(tiny_checkpoints, 'alpha_gan', 'reconstruct', out,
-                 '--inputs', root, '--skip-bad', '--batch-size', '2',
+                 '--inputs', root, '--batch-size', '2',
                  '--grid-size', '4', '--nrow', '2')
+    assert 'skipped non-image files: 1 (notes.txt)' in capsys.readouterr().out
     saved = json.loads((out / 'reconstruct.json').read_text())
     assert saved['count'] == 5 == report['count']
-    assert [s['name'] for s in saved['skipped']] == [
-        osp.join(root, 'notes.txt')]
+    assert saved['skipped'] == []
     rec = inferencers['alpha_gan'].reconstruct(paths)
     with open(out / 'metrics.csv') as f:
         rows = list(csv.DictReader(f))
@@ -218,7 +224,7 @@ def test_tool_errors(tiny_checkpoints, folder, tmp_path):
             run(tiny_checkpoints, kind, mode, tmp_path / 'x', *extra)
     empty = tmp_path / 'empty'
     empty.mkdir()
-    with pytest.raises(ValueError, match='holds no files'):
+    with pytest.raises(ValueError, match='holds no image files'):
         run(tiny_checkpoints, 'alpha_gan', 'reconstruct', tmp_path / 'x',
             '--inputs', str(empty))
     bad_codes = tmp_path / 'bad.npy'
@@ -235,3 +241,18 @@ def test_tool_errors(tiny_checkpoints, folder, tmp_path):
     assert read_png(tmp_path / 'dc' / 'samples.png').shape[:2] == \
         grid_size(4, 8)
     assert not osp.exists(tmp_path / 'x')
+
+
+def test_16_bit_camera_png_reconstructs(tiny_checkpoints, tmp_path):
+    """skimage's camera saved as a uint16 PNG (the issue's example)."""
+    from skimage import data
+    from skimage.util import img_as_uint
+    path = tmp_path / 'camera16.png'
+    Image.fromarray(img_as_uint(data.camera())).save(path)
+    with Image.open(path) as img:
+        assert img.mode.startswith('I')
+    report = run(tiny_checkpoints, 'alpha_gan', 'reconstruct',
+                 tmp_path / 'o', '--inputs', str(path))
+    assert report['count'] == 1
+    with open(tmp_path / 'o' / 'metrics.csv') as f:
+        assert next(csv.DictReader(f))['source_size'] == '512x512'

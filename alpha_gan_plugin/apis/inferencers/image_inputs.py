@@ -33,6 +33,54 @@ import torch
 #: [0, 1], RGB order (a stack (N, C, H, W) counts as N images).
 ImageInput = Any
 
+#: File name extensions of image formats (lower case). In a folder, files
+#: with other extensions (``notes.txt``, ``.csv`` ...) are skipped and
+#: counted; a file with one of these extensions that does not decode is an
+#: error (unless bad files are skipped).
+IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.jpe', '.jfif', '.bmp',
+                    '.gif', '.tif', '.tiff', '.webp', '.ppm', '.pgm',
+                    '.pbm', '.pnm', '.tga', '.ico')
+
+
+def is_image_file(name: str) -> bool:
+    """Whether ``name`` has an image format's extension (any case)."""
+    return osp.splitext(name)[1].lower() in IMAGE_EXTENSIONS
+
+
+def to_uint8(arr: np.ndarray, name: str) -> np.ndarray:
+    """16-bit and float pixels as 8 bits, by one fixed rule.
+
+    * unsigned 16-bit integers (and Pillow's 32-bit ``I`` images, which is
+      how it opens 16-bit files): the full range 0..65535 maps linearly to
+      0..255 (``round(v / 257)``); values outside it are an error;
+    * floats: the range [0, 1] maps to 0..255 (``round(v * 255)``); values
+      outside it (or NaN) are an error, since no scaling would be
+      unambiguous;
+    * uint8 is returned as is.
+
+    Raises:
+        ImageReadError: Values outside the range of their type's rule.
+    """
+    if arr.dtype == np.uint8:
+        return arr
+    if arr.dtype.kind in 'iu':
+        lo, hi = (int(arr.min()), int(arr.max())) if arr.size else (0, 0)
+        if lo < 0 or hi > 65535:
+            raise ImageReadError(
+                name, f'has integer pixels in [{lo}, {hi}]; 16-bit images '
+                f'must lie in [0, 65535] (scaled to 8 bits by v / 257)')
+        return np.round(arr.astype(np.float64) / 257).astype(np.uint8)
+    if arr.dtype.kind == 'f':
+        if not np.isfinite(arr).all() or (arr.size and (
+                arr.min() < 0 or arr.max() > 1)):
+            raise ImageReadError(
+                name, f'has float pixels in [{np.nanmin(arr):g}, '
+                f'{np.nanmax(arr):g}]; float images must lie in [0, 1] '
+                f'(scaled to 8 bits by v * 255)')
+        return np.round(arr.astype(np.float64) * 255).astype(np.uint8)
+    raise ImageReadError(name, f'has pixels of type {arr.dtype}; pass uint8, '
+                         f'uint16 or float in [0, 1]')
+
 
 class ImageReadError(ValueError):
     """A user image that cannot be read or used; the message names it."""
@@ -53,13 +101,17 @@ class ListedInputs(list):
     """:func:`list_inputs`' ``(name, item)`` pairs (not listed again)."""
 
 
-def list_inputs(inputs) -> List[Tuple[str, Any]]:
+def list_inputs(inputs, skipped: List[str] = None
+                ) -> List[Tuple[str, Any]]:
     """The images of ``inputs`` as ``(name, item)`` pairs, nothing loaded.
 
     Args:
-        inputs: One :data:`ImageInput`, a folder (every non-hidden file in
-            it, sorted by name, not recursive; a file that is not an image
-            is an error later, when it is read), or a list of these.
+        inputs: One :data:`ImageInput`, a folder (its non-hidden files with
+            an image extension (:data:`IMAGE_EXTENSIONS`), sorted by name,
+            not recursive; a file with such an extension that does not
+            decode is an error later, when it is read), or a list of these.
+        skipped: If given, the folder files without an image extension
+            are appended to it (they are never inputs).
 
     Returns:
         ListedInputs: ``(name, item)``, files named by path, in-memory
@@ -77,13 +129,20 @@ def list_inputs(inputs) -> List[Tuple[str, Any]]:
         if isinstance(item, (str, os.PathLike)):
             path = os.fspath(item)
             if osp.isdir(path):
-                files = sorted(
-                    osp.join(path, f) for f in os.listdir(path)
-                    if not f.startswith('.') and
+                names = sorted(
+                    f for f in os.listdir(path) if not f.startswith('.') and
                     osp.isfile(osp.join(path, f)))
+                files = [osp.join(path, f) for f in names if is_image_file(f)]
+                others = [osp.join(path, f) for f in names
+                          if not is_image_file(f)]
+                if skipped is not None:
+                    skipped += others
                 if not files:
-                    raise ValueError(f'folder {path!r} holds no files; put '
-                                     f'images in it or pass image files')
+                    known = ', '.join(IMAGE_EXTENSIONS[:6])
+                    raise ValueError(
+                        f'folder {path!r} holds no image files ({len(others)} '
+                        f'other files); put images ({known} ...) in it or '
+                        f'pass image files')
                 out += [(f, f) for f in files]
             elif osp.isfile(path):
                 out.append((path, path))
@@ -125,10 +184,9 @@ def read_with_pillow(path: str, channel_order: str) -> np.ndarray:
 def pil_to_array(img, channel_order: str, name: str) -> np.ndarray:
     """A PIL image as a uint8 (H, W, 1) or (H, W, 3) array (see
     :func:`read_with_pillow`)."""
-    if img.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
-        raise ImageReadError(
-            name, f'has {img.mode!r} pixels (16-bit or float); convert it to '
-            f'8-bit gray or RGB first')
+    if img.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'I;16N', 'F'):
+        # 16-bit or float gray: to 8 bits by :func:`to_uint8`'s rule
+        return to_uint8(np.asarray(img), name)[..., None].copy()
     if img.mode in ('1', 'L', 'LA'):
         arr = np.asarray(img.convert('L'))[..., None]
     else:
@@ -156,11 +214,12 @@ def in_memory_to_array(item, name: str, channel_order: str) -> np.ndarray:
         raise ImageReadError(
             name, f'unsupported input type {type(item).__name__}; pass a '
             f'path, a PIL image, a uint8 array or a float tensor')
-    if item.dtype != np.uint8 or item.ndim not in (2, 3) or \
+    if item.ndim not in (2, 3) or \
             (item.ndim == 3 and item.shape[2] not in (1, 3, 4)):
         raise ImageReadError(
-            name, f'an array image must be uint8 (H, W) or (H, W, 1|3|4), '
+            name, f'an array image must be (H, W) or (H, W, 1|3|4), '
             f'RGB order; got {item.dtype} {item.shape}')
+    item = to_uint8(item, name)
     arr = item if item.ndim == 3 else item[..., None]
     if arr.shape[2] == 4:
         arr = arr[..., :3]
@@ -346,5 +405,6 @@ class ImagePipeline:
 
 __all__ = [
     'ImageInput', 'ImageReadError', 'ImagePipeline', 'list_inputs',
+    'IMAGE_EXTENSIONS', 'is_image_file', 'to_uint8',
     'read_with_pillow', 'pil_to_array', 'in_memory_to_array', 'fit_image'
 ]

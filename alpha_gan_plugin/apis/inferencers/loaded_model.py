@@ -93,6 +93,13 @@ class LoadedModel:
         self.channel_order = resolve_channel_order(
             self.cfg, self.model.data_preprocessor, self.image_shape[0],
             channel_order, self._test_pipeline)
+        if self.image_shape[0] == 1 and hasattr(
+                self.model.data_preprocessor, '_conversion_warning_raised'):
+            # MMagic's DataPreprocessor logs "Cannot convert inputs with
+            # 'single' channel order ..." once per model for gray inputs:
+            # true and expected for a gray model, and nothing a user can
+            # act on. Its own once-only flag is set so it stays quiet.
+            self.model.data_preprocessor._conversion_warning_raised = True
         self._pipeline: Optional[ImagePipeline] = None
 
     # ------------------------------------------------------------------
