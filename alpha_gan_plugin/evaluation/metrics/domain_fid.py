@@ -70,4 +70,4 @@ class DomainFID(FeatureSpaceMetric):
         return dict(fid_fmnist_cnn=Fm.frechet_distance(*self.real, *stats))
 
 
-__all__ = ['PRDC', 'DomainFID', 'DOMAIN_SPACE']
+__all__ = ['DomainFID', 'DOMAIN_SPACE']

@@ -34,17 +34,13 @@ class BaseAutoEncodingGAN(BaseGAN):
       ``<network>_loss`` for every network.
     * ``STEP_KEYS``: which networks MMagic's ``generator_steps`` /
       ``discriminator_steps`` set (see below).
-    * ``SHARED_LOSSES``: name of the method computing every network's
-      losses from one forward pass (``update_mode='shared'``), or None when
-      the model has no such step.
+    * ``SHARED_LOSSES``: the method giving every network's losses from one
+      forward pass (``update_mode='shared'``), or None.
     * ``DISPLAY_NAME``: the model's name in messages.
 
     Phase methods take ``(real, nets)``: ``nets`` (:class:`PhaseNets`) gives
-    the networks being updated through their distributed wrappers and every
-    other network bare and frozen, so whether a call is wrapped is visible
-    where it is made.
-
-    Two update modes (``update_mode``):
+    the updated networks wrapped and the others bare and frozen. Two update
+    modes (``update_mode``):
 
     * ``'alternating'`` (default): each update runs its own forward pass
       with the other networks frozen, in ``PHASES`` order, each seeing the
