@@ -21,13 +21,15 @@ custom_hooks = _base_.custom_hooks + [
 # Schedule, validation (MMagic's MS-SSIM of samples, cheap) and the full
 # test suite of tools/test.py: configs/_base_/fashion_mnist_32x32.py.
 
-# Adam 2e-4 (0.5, 0.999) for each network (optim_wrapper keys = the model's
-# attribute names, as MMagic's MultiOptimWrapperConstructor expects)
-adam = dict(type='Adam', lr=2e-4, betas=(0.5, 0.999))
+# The recipe of the sweep (docs/recipe_sweep/README.md): encoder and
+# generator at 4x the discriminators' learning rate, Adam betas (0.5, 0.9)
+# (optim_wrapper keys = the model's attribute names, as MMagic's
+# MultiOptimWrapperConstructor expects)
 optim_wrapper = dict(
     constructor='MultiOptimWrapperConstructor',
-    encoder=dict(optimizer=adam),
-    generator=dict(optimizer=adam),
-    discriminator=dict(optimizer=adam),
-    code_discriminator=dict(optimizer=adam))
-del adam  # a local of this file, not a config key
+    encoder=dict(optimizer=dict(type='Adam', lr=4e-4, betas=(0.5, 0.9))),
+    generator=dict(optimizer=dict(type='Adam', lr=4e-4, betas=(0.5, 0.9))),
+    discriminator=dict(optimizer=dict(type='Adam', lr=1e-4,
+                                      betas=(0.5, 0.9))),
+    code_discriminator=dict(optimizer=dict(type='Adam', lr=1e-4,
+                                           betas=(0.5, 0.9))))

@@ -32,9 +32,9 @@ _base_ = ['./_base_/alpha_gan_dcgan.py', './_base_/runtime.py']
 # (generator base, discriminator/encoder base, code discriminator width)
 _gen, _disc, _code = ((128, 32, 256) if image_size == 32 else
                       (256, 64, 512) if image_size == 64 else (512, 64, 750))
-latent_size = 64 if image_size == 32 else 128
+_latent = 64 if image_size == 32 else 128
 model = dict(
-    noise_size=latent_size,
+    noise_size=_latent,
     # images are loaded in RGB order (channel_order='rgb' below)
     data_preprocessor=dict(
         mean=[127.5] * channels, std=[127.5] * channels,
@@ -88,14 +88,18 @@ custom_hooks = _base_.custom_hooks + [
     dict(type='AutoEncodingVisHook', interval=250, num_samples=64,
          num_recons=32, nrow=8)
 ]
-# Adam 2e-4 (0.5, 0.999) for each network
-_adam = dict(type='Adam', lr=2e-4, betas=(0.5, 0.999))
+# The recipe of the sweep (docs/recipe_sweep/README.md): encoder and
+# generator at 4x the discriminators' learning rate, Adam betas (0.5, 0.9)
+# (optim_wrapper keys = the model's attribute names, as MMagic's
+# MultiOptimWrapperConstructor expects)
 optim_wrapper = dict(
     constructor='MultiOptimWrapperConstructor',
-    encoder=dict(optimizer=_adam),
-    generator=dict(optimizer=_adam),
-    discriminator=dict(optimizer=_adam),
-    code_discriminator=dict(optimizer=_adam))
+    encoder=dict(optimizer=dict(type='Adam', lr=4e-4, betas=(0.5, 0.9))),
+    generator=dict(optimizer=dict(type='Adam', lr=4e-4, betas=(0.5, 0.9))),
+    discriminator=dict(optimizer=dict(type='Adam', lr=1e-4,
+                                      betas=(0.5, 0.9))),
+    code_discriminator=dict(optimizer=dict(type='Adam', lr=1e-4,
+                                           betas=(0.5, 0.9))))
 # reconstruction error of every held-out image (L1, MSE, PSNR) and the
 # diversity of samples (MS-SSIM between sample pairs; lower is more diverse)
 _metrics = [

@@ -160,6 +160,12 @@ def _pure_torch_step_fn(cfg, data):
     w_rec, w_img, w_code = (loss_cfg['rec_weight'],
                             loss_cfg['image_adv_weight'],
                             loss_cfg['code_adv_weight'])
+    # the reconstruction stream's weights (0 skips D's forward of it)
+    w_drec, w_dsmp, w_grec = (loss_cfg['disc_recon_weight'],
+                              loss_cfg['disc_sample_weight'],
+                              loss_cfg['gen_recon_adv_weight'])
+    if loss_cfg['enc_image_adv_weight']:
+        raise ValueError('the floor does not implement enc_image_adv_weight')
 
     def adv(logits, form):
         return -logits.mean() if form == 'ratio' else \
@@ -192,16 +198,21 @@ def _pure_torch_step_fn(cfg, data):
             with torch.no_grad():
                 codes = E(x)
             recon, fake = gen(codes), gen(torch.randn(n, nz))
-            loss = w_rec * (x - recon).abs().mean() + w_img * (
-                adv(D(recon), loss_cfg['image_adv_form']) +
-                adv(D(fake), loss_cfg['image_adv_form']))
+            form = loss_cfg['image_adv_form']
+            g_adv = adv(D(fake), form)
+            if w_grec:
+                g_adv = g_adv + w_grec * adv(D(recon), form)
+            loss = w_rec * (x - recon).abs().mean() + w_img * g_adv
             update('generator', loss)
         freeze_all_but('discriminator')
         for _ in range(sched['discriminator']):
             with torch.no_grad():
-                recon, fake = gen(E(x)), gen(torch.randn(n, nz))
-            loss = F.softplus(-D(x)).mean() + F.softplus(D(recon)).mean() + \
-                F.softplus(D(fake)).mean()
+                recon = gen(E(x)) if w_drec else None
+                fake = gen(torch.randn(n, nz))
+            loss = F.softplus(-D(x)).mean() + w_dsmp * F.softplus(
+                D(fake)).mean()
+            if w_drec:
+                loss = loss + w_drec * F.softplus(D(recon)).mean()
             update('discriminator', loss)
         freeze_all_but('code_discriminator')
         for _ in range(sched['code_discriminator']):
@@ -221,15 +232,22 @@ def _pure_torch_step_fn(cfg, data):
         recon = gen(codes)
         fake = gen(torch.randn(n, nz))
         prior = torch.randn(n, nz)
-        d_real, d_rec, d_fake = D(x), D(recon), D(fake)
+        d_real, d_fake = D(x), D(fake)
+        d_rec = D(recon) if (w_drec or w_grec) else None
         c_code = C(codes)
         rec = w_rec * (x - recon).abs().mean()
         form = loss_cfg['image_adv_form']
+        g_adv = adv(d_fake, form)
+        d_loss = F.softplus(-d_real).mean() + w_dsmp * F.softplus(
+            d_fake).mean()
+        if w_grec:
+            g_adv = g_adv + w_grec * adv(d_rec, form)
+        if w_drec:
+            d_loss = d_loss + w_drec * F.softplus(d_rec).mean()
         losses = dict(
             encoder=rec + w_code * adv(c_code, loss_cfg['code_adv_form']),
-            generator=rec + w_img * (adv(d_rec, form) + adv(d_fake, form)),
-            discriminator=F.softplus(-d_real).mean() +
-            F.softplus(d_rec).mean() + F.softplus(d_fake).mean(),
+            generator=rec + w_img * g_adv,
+            discriminator=d_loss,
             code_discriminator=F.softplus(-C(prior)).mean() +
             F.softplus(c_code).mean())
         for i, (name, loss) in enumerate(losses.items()):
@@ -250,10 +268,11 @@ def _pure_torch_step_fn(cfg, data):
         with torch.no_grad():
             codes = E(x)
         recon, fake = gen(codes), gen(torch.randn(n, nz))
-        loss = w_rec * (x - recon).abs().mean() + w_img * (
-            adv(D(recon), loss_cfg['image_adv_form']) +
-            adv(D(fake), loss_cfg['image_adv_form']))
-        update('generator', loss)
+        form = loss_cfg['image_adv_form']
+        g_adv = adv(D(fake), form)
+        if w_grec:
+            g_adv = g_adv + w_grec * adv(D(recon), form)
+        update('generator', w_rec * (x - recon).abs().mean() + w_img * g_adv)
 
     def extra_unsupported(x, n):
         raise ValueError('the shared floor times extra generator updates '

@@ -26,7 +26,14 @@ model = dict(
         rec_weight=1.0,
         image_adv_weight=1.0,
         code_adv_weight=1.0,
+        # the reconstruction stream at a quarter of the samples' weight in
+        # D's loss and G's adversarial term (docs/recipe_sweep/README.md)
+        disc_recon_weight=0.25,
+        gen_recon_adv_weight=0.25,
         image_adv_form='nonsaturating',
         code_adv_form='ratio'),
+    # every loss from one forward pass, then one extra generator update
+    # (docs/update_modes.md)
+    update_mode='shared',
     train_schedule=dict(
         encoder=1, generator=2, discriminator=1, code_discriminator=1))
