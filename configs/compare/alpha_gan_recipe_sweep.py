@@ -32,7 +32,7 @@ del suite  # a local of this file, not a config key
 final_metrics = []
 work_dir = 'work_dirs/alpha_gan_recipe_sweep'
 
-_alpha_gan = '../alpha_gan_fashion_mnist.py'
+_alpha_gan = './alpha_gan_fashion_mnist_v1.py'
 _shared = {'model.update_mode': 'shared',
            'model.train_schedule.generator': 1}
 _betas09 = {f'optim_wrapper.{n}.optimizer.betas': (0.5, 0.9)

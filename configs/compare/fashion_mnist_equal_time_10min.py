@@ -22,20 +22,7 @@ _base_ = './fashion_mnist_equal_time.py'
 models = [
     dict(name='alpha-GAN', config='../alpha_gan_fashion_mnist.py'),
     # the settings of configs/alpha_gan_fashion_mnist.py before issue 21
-    dict(name='alpha-GAN-v1', config='../alpha_gan_fashion_mnist.py',
-         cfg_options={
-             'model.update_mode': 'alternating',
-             'model.train_schedule.generator': 2,
-             'model.loss_config.rec_weight': 10.0,
-             'model.loss_config.disc_recon_weight': 1.0,
-             'model.loss_config.gen_recon_adv_weight': 1.0,
-             **{f'optim_wrapper.{n}.optimizer.lr': 2e-4
-                for n in ('encoder', 'generator', 'discriminator',
-                          'code_discriminator')},
-             **{f'optim_wrapper.{n}.optimizer.betas': (0.5, 0.999)
-                for n in ('encoder', 'generator', 'discriminator',
-                          'code_discriminator')},
-         }),
+    dict(name='alpha-GAN-v1', config='./alpha_gan_fashion_mnist_v1.py'),
     dict(name='DCGAN', config='../dcgan_fashion_mnist.py'),
     dict(name='AGE', config='../age_fashion_mnist.py'),
 ]
