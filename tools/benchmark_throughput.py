@@ -195,15 +195,7 @@ def _pure_torch_step_fn(cfg, data):
             update('encoder', loss)
         freeze_all_but('generator')
         for _ in range(sched['generator']):
-            with torch.no_grad():
-                codes = E(x)
-            recon, fake = gen(codes), gen(torch.randn(n, nz))
-            form = loss_cfg['image_adv_form']
-            g_adv = adv(D(fake), form)
-            if w_grec:
-                g_adv = g_adv + w_grec * adv(D(recon), form)
-            loss = w_rec * (x - recon).abs().mean() + w_img * g_adv
-            update('generator', loss)
+            generator_update(x, n)
         freeze_all_but('discriminator')
         for _ in range(sched['discriminator']):
             with torch.no_grad():
@@ -264,7 +256,8 @@ def _pure_torch_step_fn(cfg, data):
             for p in net.parameters():
                 p.requires_grad_(True)
 
-    def extra_generator(x, n):
+    def generator_update(x, n):
+        """One generator update with its own forward (E frozen)."""
         with torch.no_grad():
             codes = E(x)
         recon, fake = gen(codes), gen(torch.randn(n, nz))
@@ -277,7 +270,7 @@ def _pure_torch_step_fn(cfg, data):
     def extra_unsupported(x, n):
         raise ValueError('the shared floor times extra generator updates '
                          'only')
-    extra = dict(encoder=extra_unsupported, generator=extra_generator,
+    extra = dict(encoder=extra_unsupported, generator=generator_update,
                  discriminator=extra_unsupported,
                  code_discriminator=extra_unsupported)
     return shared_step if model.update_mode == 'shared' else step

@@ -262,3 +262,18 @@ TINY_TEST = tiny_run_options(FM_TEST_CONFIG)
 #: AGE on Fashion-MNIST and its tiny run options (2 iterations).
 AGE_CONFIG = os.path.join(ROOT, 'configs', 'age_fashion_mnist.py')
 AGE_TINY = tiny_run_options(AGE_CONFIG, iters=2)
+
+
+def count_phase_calls(model) -> dict:
+    """Wrap every phase method of ``model`` (its ``PHASES``) to count its
+    calls; returns the live dict network -> calls."""
+    calls = dict.fromkeys(model.PHASES, 0)
+    for net, method in model.PHASES.items():
+        original = getattr(model, method)
+
+        def counted(real, nets=None, _net=net, _orig=original):
+            calls[_net] += 1
+            return _orig(real, nets)
+
+        setattr(model, method, counted)
+    return calls

@@ -9,8 +9,8 @@ import torch.nn.functional as F
 from mmengine import MessageHub
 from mmengine.optim import build_optim_wrapper
 
-from helpers import (FM_CONFIG, TINY_MODEL, needs_fashion_mnist,
-                     tiny_run_options, tool)
+from helpers import (FM_CONFIG, TINY_MODEL, count_phase_calls,
+                     needs_fashion_mnist, tiny_run_options, tool)
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
 
@@ -110,14 +110,7 @@ def test_shared_step_gradients_equal_each_networks_own_loss(loss_cfg):
 def test_shared_step_updates_every_network_and_extra_updates_recompute():
     model = build(update_mode='shared',
                   train_schedule=dict(generator=2, discriminator=3))
-    calls = dict.fromkeys(NETWORKS, 0)
-    for net, method in model.PHASES.items():
-        original = getattr(model, method)
-
-        def counted(real, nets=None, _net=net, _orig=original):
-            calls[_net] += 1
-            return _orig(real, nets)
-        setattr(model, method, counted)
+    calls = count_phase_calls(model)
     before = params(model)
     logs = model.train_step(batch(), optims(model))
     # one shared update of each, then the extra ones as their own phases

@@ -10,6 +10,7 @@ from alpha_gan_plugin.models import AlphaGAN
 from alpha_gan_plugin.models.losses import alpha_gan_loss as L
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
+from helpers import count_phase_calls
 
 NETWORKS = tuple(AlphaGAN.PHASES)
 
@@ -315,18 +316,6 @@ def test_inherited_foreign_loss_config_names_the_delete_fix(tiny_model_cfg):
         MODELS.build(tiny_model_cfg)
 
 
-def _count_phase_calls(model):
-    calls = dict.fromkeys(model.PHASES, 0)
-    for net, method in model.PHASES.items():
-        original = getattr(model, method)
-
-        def counted(real, nets=None, _net=net, _orig=original):
-            calls[_net] += 1
-            return _orig(real, nets)
-
-        setattr(model, method, counted)
-    return calls
-
 
 def test_mmagic_step_keys_set_the_schedule(tiny_model_cfg):
     tiny_model_cfg.update(generator_steps=2, discriminator_steps=3)
@@ -334,7 +323,7 @@ def test_mmagic_step_keys_set_the_schedule(tiny_model_cfg):
     assert dict(model.train_schedule) == dict(
         encoder=1, generator=2, discriminator=3, code_discriminator=1)
     assert (model.generator_steps, model.discriminator_steps) == (2, 3)
-    calls = _count_phase_calls(model)
+    calls = count_phase_calls(model)
     model.train_step(batch(), optim_dict(model))
     assert calls == dict(encoder=1, generator=2, discriminator=3,
                          code_discriminator=1)
