@@ -1,12 +1,8 @@
-"""Use a trained GAN checkpoint: sample, reconstruct, interpolate, encode,
-decode (alpha-GAN and AGE; models without an encoder can sample, decode and
-interpolate between seeds or codes).
+"""Sample, reconstruct, interpolate, encode or decode with a checkpoint.
 
-Usage:
-    python tools/infer.py CONFIG CHECKPOINT MODE [--out-dir DIR]
-        [--device cpu|cuda] [--seed N] [--batch-size N] [--overwrite]
-        [--cfg-options k=v ...] [mode options]
+alpha-GAN and AGE; models without an encoder sample, decode and interpolate.
 
+Usage: python tools/infer.py CONFIG CHECKPOINT MODE [options], MODE one of
     sample       --num N [--singles]
     reconstruct  --inputs PATH [PATH ...] [--skip-bad] [--grid-size N]
                  [--encoder-noise random|zero] [--no-singles] [--quiet]
@@ -15,11 +11,10 @@ Usage:
     interpolate  (--inputs A B | --seeds S T | --codes FILE.npy [--rows I J])
                  [--steps N] [--interp linear|slerp] [--gif-ms MS]
 
-PATH is an image file or a folder (every file in it; a file that is not an
-image stops the run, naming it, unless --skip-bad). Outputs go to
---out-dir (default work_dirs/<config name>/infer/<mode>); no file there is
-replaced without --overwrite. See README "Using a trained model". The
-files are written by ``alpha_gan_plugin.apis.writers.InferenceWriter``.
+PATH is an image file or a folder (its image files; one that does not
+decode stops the run unless --skip-bad). Outputs go to --out-dir (default
+work_dirs/<config name>/infer/<mode>), never replaced without --overwrite;
+written by ``alpha_gan_plugin.apis.writers.InferenceWriter`` (docs/inference.md).
 """
 import argparse
 import os.path as osp
@@ -32,9 +27,7 @@ MODELS = ('orig', 'ema')  # generator or its moving average
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description='Sample, reconstruct, interpolate, encode or decode '
-        'with a trained checkpoint')
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config', help='config the model was trained with')
     parser.add_argument('checkpoint', help='checkpoint (.pth) of that config')
     parser.add_argument('mode', choices=MODES)
