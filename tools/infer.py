@@ -14,7 +14,7 @@ Usage: python tools/infer.py CONFIG CHECKPOINT MODE [options], MODE one of
 PATH is an image file or a folder (its image files; one that does not
 decode stops the run unless --skip-bad). Outputs go to --out-dir (default
 work_dirs/<config name>/infer/<mode>), never replaced without --overwrite;
-written by ``alpha_gan_plugin.apis.writers.InferenceWriter`` (docs/inference.md).
+written by ``apis.writers.InferenceWriter`` (docs/inference.md).
 """
 import argparse
 import os.path as osp
