@@ -16,7 +16,7 @@ TOOLS = osp.join(ROOT, 'tools')
 if TOOLS not in sys.path:
     sys.path.insert(0, TOOLS)
 import test as test_tool  # noqa: E402
-from helpers import FM_CONFIG, FM_TEST_CONFIG, TINY  # noqa: E402
+from helpers import FM_TEST_CONFIG, TINY  # noqa: E402
 
 # the tiny config without the visualisation hook (custom_hooks is replaced)
 TINY_NO_VIS = without(TINY, 'custom_hooks')
