@@ -21,15 +21,5 @@ custom_hooks = _base_.custom_hooks + [
 # Schedule, validation (MMagic's MS-SSIM of samples, cheap) and the full
 # test suite of tools/test.py: configs/_base_/fashion_mnist_32x32.py.
 
-# The recipe of the sweep (docs/recipe_sweep/README.md): encoder and
-# generator at 4x the discriminators' learning rate, Adam betas (0.5, 0.9)
-# (optim_wrapper keys = the model's attribute names, as MMagic's
-# MultiOptimWrapperConstructor expects)
-optim_wrapper = dict(
-    constructor='MultiOptimWrapperConstructor',
-    encoder=dict(optimizer=dict(type='Adam', lr=4e-4, betas=(0.5, 0.9))),
-    generator=dict(optimizer=dict(type='Adam', lr=4e-4, betas=(0.5, 0.9))),
-    discriminator=dict(optimizer=dict(type='Adam', lr=1e-4,
-                                      betas=(0.5, 0.9))),
-    code_discriminator=dict(optimizer=dict(type='Adam', lr=1e-4,
-                                           betas=(0.5, 0.9))))
+# The sweep's recipe (configs/_base_/alpha_gan_dcgan.py)
+optim_wrapper = _base_.alpha_gan_optim_wrapper

@@ -88,18 +88,8 @@ custom_hooks = _base_.custom_hooks + [
     dict(type='AutoEncodingVisHook', interval=250, num_samples=64,
          num_recons=32, nrow=8)
 ]
-# The recipe of the sweep (docs/recipe_sweep/README.md): encoder and
-# generator at 4x the discriminators' learning rate, Adam betas (0.5, 0.9)
-# (optim_wrapper keys = the model's attribute names, as MMagic's
-# MultiOptimWrapperConstructor expects)
-optim_wrapper = dict(
-    constructor='MultiOptimWrapperConstructor',
-    encoder=dict(optimizer=dict(type='Adam', lr=4e-4, betas=(0.5, 0.9))),
-    generator=dict(optimizer=dict(type='Adam', lr=4e-4, betas=(0.5, 0.9))),
-    discriminator=dict(optimizer=dict(type='Adam', lr=1e-4,
-                                      betas=(0.5, 0.9))),
-    code_discriminator=dict(optimizer=dict(type='Adam', lr=1e-4,
-                                           betas=(0.5, 0.9))))
+# The sweep's recipe (configs/_base_/alpha_gan_dcgan.py)
+optim_wrapper = _base_.alpha_gan_optim_wrapper
 # reconstruction error of every held-out image (L1, MSE, PSNR) and the
 # diversity of samples (MS-SSIM between sample pairs; lower is more diverse)
 _metrics = [

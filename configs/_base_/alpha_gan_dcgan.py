@@ -37,3 +37,19 @@ model = dict(
     update_mode='shared',
     train_schedule=dict(
         encoder=1, generator=2, discriminator=1, code_discriminator=1))
+
+# The recipe of the sweep (docs/recipe_sweep/README.md): encoder and
+# generator at 4x the discriminators' learning rate, Adam betas (0.5, 0.9)
+# (keys = the model's attribute names, as MMagic's
+# MultiOptimWrapperConstructor expects). Named here, set by each leaf as
+# `optim_wrapper = _base_.alpha_gan_optim_wrapper`: the data bases inherit
+# MMagic's runtime, which has an optim_wrapper already, and mmengine
+# refuses a key defined by two bases.
+alpha_gan_optim_wrapper = dict(
+    constructor='MultiOptimWrapperConstructor',
+    encoder=dict(optimizer=dict(type='Adam', lr=4e-4, betas=(0.5, 0.9))),
+    generator=dict(optimizer=dict(type='Adam', lr=4e-4, betas=(0.5, 0.9))),
+    discriminator=dict(optimizer=dict(type='Adam', lr=1e-4,
+                                      betas=(0.5, 0.9))),
+    code_discriminator=dict(optimizer=dict(type='Adam', lr=1e-4,
+                                           betas=(0.5, 0.9))))
