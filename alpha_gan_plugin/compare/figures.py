@@ -14,7 +14,8 @@ from .reference import build_in_scope, val_dataset
 def plot_curves(cmp: dict, summaries: List[dict], columns: List[tuple],
                 out_path: str) -> None:
     """Every metric of ``columns`` against training progress, one line per
-    model (mean over seeds, min-max band with several seeds): training
+    model (mean over seeds, min-max band with several seeds; a model keeps
+    its colour in every panel, also those it is absent from): training
     seconds when the budget validates by time (``eval_every_seconds``),
     budget iterations otherwise."""
     cols = [c for c in columns
@@ -25,10 +26,10 @@ def plot_curves(cmp: dict, summaries: List[dict], columns: List[tuple],
     every = cmp['budget'].get('eval_every_seconds')
     with panel_figure(len(cols), 3, (4.5, 3.2), out_path, dpi=90) as axes:
         for ax, (key, header, better) in zip(axes, cols):
-            for model in cmp['models']:
+            for i, model in enumerate(cmp['models']):
                 _plot_model_curve(ax, model, key, [
                     s for s in summaries if s['model'] == model['name']],
-                    every)
+                    every, color=f'C{i % 10}')
             ax.set_title(f'{header} ({better} is better)', fontsize=9)
             ax.set_xlabel('training seconds' if every else
                           'budget iterations')
@@ -50,7 +51,7 @@ def curve_x(record: dict, model: dict, every=None) -> float:
 
 
 def _plot_model_curve(ax, model: dict, key: str, runs: List[dict],
-                      every=None) -> None:
+                      every=None, color=None) -> None:
     """One model's curve of metric ``key``: the mean over its runs (seeds)
     at each :func:`curve_x`, with the min-max band of several runs."""
     by_iter = {}
@@ -63,7 +64,8 @@ def _plot_model_curve(ax, model: dict, key: str, runs: List[dict],
         return
     xs = sorted(by_iter)
     mean = [sum(by_iter[x]) / len(by_iter[x]) for x in xs]
-    line, = ax.plot(xs, mean, marker='o', ms=3, label=model['name'])
+    line, = ax.plot(xs, mean, marker='o', ms=3, label=model['name'],
+                    color=color)
     if len(runs) > 1:
         ax.fill_between(xs, [min(by_iter[x]) for x in xs],
                         [max(by_iter[x]) for x in xs],

@@ -145,3 +145,23 @@ models = [dict(name='DCGAN', config='../dcgan_fashion_mnist.py')] + [
     dict(name='best2-ema0.01', config=_alpha_gan, sample_model='ema',
          cfg_options={**_best2, 'model.ema_config': dict(momentum=0.01)}),
 ]
+# Stage 5 (after the 600-second comparison): the factors the issue listed
+# that stages 1-4 did not try on the chosen recipe (best-rw0.25, today's
+# configs), one at a time: sampling from an EMA generator, the weight of
+# the code-adversarial term, the encoder's and the image discriminator's
+# widths (32 in the configs); and the chosen recipe once more on this code.
+_rw = {**_best, 'model.loss_config.disc_recon_weight': 0.25,
+       'model.loss_config.gen_recon_adv_weight': 0.25}
+models += [
+    dict(name='rw-again', config=_alpha_gan, cfg_options=_rw),
+    dict(name='rw-ema0.01', config=_alpha_gan, sample_model='ema',
+         cfg_options={**_rw, 'model.ema_config': dict(momentum=0.01)}),
+] + [
+    dict(name=name, config=_alpha_gan, cfg_options={**_rw, key: value})
+    for name, key, value in (
+        ('rw-code0.3', 'model.loss_config.code_adv_weight', 0.3),
+        ('rw-code3', 'model.loss_config.code_adv_weight', 3.0),
+        ('rw-enc64', 'model.encoder.base_channels', 64),
+        ('rw-D64', 'model.discriminator.base_channels', 64),
+    )
+]

@@ -54,3 +54,44 @@ def test_command_inside_the_repository_is_relative():
     assert cmd == ('python tools/compare.py configs/compare/fashion_mnist.py '
                    '--cfg-options classifier=work_dirs/c.pth budget.iters=5 '
                    '--work-dir <elsewhere>/wd')
+
+
+def test_curves_keep_each_models_colour_in_every_panel(tmp_path,
+                                                       monkeypatch):
+    """A model without a metric (DCGAN has no reconstructions) leaves its
+    colour unused in that panel: the next model keeps its own colour."""
+    import contextlib
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    from alpha_gan_plugin.compare import figures
+    kept = []
+
+    @contextlib.contextmanager
+    def fake_panels(num, *args, **kwargs):
+        fig, axes = plt.subplots(1, num, squeeze=False)
+        kept.extend(axes.flat)
+        yield list(axes.flat)
+    monkeypatch.setattr(figures, 'panel_figure', fake_panels)
+    models = [dict(name=n, iter_scale=1) for n in ('A', 'DCGAN', 'AGE')]
+    cmp = dict(models=models, budget=dict(eval_every_seconds=None))
+
+    def run(model, metrics):
+        return dict(model=model, curves=[
+            dict(iter=i, metrics={k: v + i for k, v in metrics.items()})
+            for i in (10, 20)])
+    summaries = [run('A', {'F/fid': 1.0, 'R/l1': 0.1}),
+                 run('DCGAN', {'F/fid': 2.0}),
+                 run('AGE', {'F/fid': 3.0, 'R/l1': 0.2})]
+    figures.plot_curves(cmp, summaries, [('F/fid', 'FID', 'lower'),
+                                         ('R/l1', 'L1', 'lower')],
+                        str(tmp_path / 'c.png'))
+    colours = [{ln.get_label(): matplotlib.colors.to_hex(ln.get_color())
+                for ln in ax.get_lines()} for ax in kept]
+    assert set(colours[1]) == {'A', 'AGE'}
+    for panel in colours:
+        for i, model in enumerate(models):
+            if model['name'] in panel:
+                assert panel[model['name']] == matplotlib.colors.to_hex(
+                    f'C{i}'), (panel, model['name'])
+    plt.close('all')
