@@ -1,7 +1,7 @@
 # The alpha-GAN recipe search (issue 21): short equal-compute runs of many
 # alpha-GAN settings beside DCGAN, ranked by domain FID, with recall,
-# coverage and the reconstruction error. docs/results/recipe_sweep.md holds
-# the table of every point tried and how it was run.
+# coverage and the reconstruction error. docs/recipe_sweep/sweep_table.md
+# holds the table of every point tried and how it was run.
 #
 # Budgets are process CPU seconds with ONE intra-op thread per run
 # (budget.clock='process'), so two runs can share the 2 cores of a CPU
