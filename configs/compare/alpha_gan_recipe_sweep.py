@@ -116,6 +116,11 @@ _points += [
 # Stage 4: without the reconstruction stream in D's loss and G's
 # adversarial term (best-drec0-grec0, the best of stage 3), the remaining
 # factors once more, and more seeds of it and of DCGAN.
+# the reconstruction stream at a quarter of the samples' weight in D's loss
+# and G's adversarial term (every alpha-GAN term present): best-rw0.25 of
+# stage 4, the chosen recipe of today's configs
+_rw = {**_best, 'model.loss_config.disc_recon_weight': 0.25,
+       'model.loss_config.gen_recon_adv_weight': 0.25}
 _best2 = {**_best, 'model.loss_config.disc_recon_weight': 0.0,
           'model.loss_config.gen_recon_adv_weight': 0.0}
 _points += [
@@ -124,10 +129,7 @@ _points += [
     ('best2-enc16', {**_best2, 'model.encoder.base_channels': 16}),
     ('best2-code0.1', {**_best2, 'model.loss_config.code_adv_weight': 0.1}),
     ('best2-rec30', {**_best2, 'model.loss_config.rec_weight': 30.0}),
-    # the reconstruction stream kept at a quarter of the samples' weight in
-    # both D's loss and G's adversarial term (every alpha-GAN term present)
-    ('best-rw0.25', {**_best, 'model.loss_config.disc_recon_weight': 0.25,
-                     'model.loss_config.gen_recon_adv_weight': 0.25}),
+    ('best-rw0.25', _rw),
 ]
 models = [dict(name='DCGAN', config='../dcgan_fashion_mnist.py')] + [
     dict(name=name, config=_alpha_gan, cfg_options=opts)
@@ -150,8 +152,6 @@ models = [dict(name='DCGAN', config='../dcgan_fashion_mnist.py')] + [
 # configs), one at a time: sampling from an EMA generator, the weight of
 # the code-adversarial term, the encoder's and the image discriminator's
 # widths (32 in the configs); and the chosen recipe once more on this code.
-_rw = {**_best, 'model.loss_config.disc_recon_weight': 0.25,
-       'model.loss_config.gen_recon_adv_weight': 0.25}
 models += [
     dict(name='rw-again', config=_alpha_gan, cfg_options=_rw),
     dict(name='rw-ema0.01', config=_alpha_gan, sample_model='ema',
